@@ -1,0 +1,3 @@
+from mcexplorer.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Client-side logic, usable without a screen: no Textual import here (tests enforce it)."""

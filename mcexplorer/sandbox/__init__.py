@@ -1,0 +1,1 @@
+"""The embedded sandbox: a local imitation of the Mailchimp Marketing API (and MailerSend)."""

@@ -1,0 +1,51 @@
+"""The core stays usable without a screen, and the sandbox never borrows the client engine."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mcexplorer"
+
+
+def _imports(folder: Path) -> list[tuple[Path, str]]:
+    found = []
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                found += [(path, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append((path, node.module))
+    return found
+
+
+def test_core_never_imports_textual() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path, name in _imports(PACKAGE / "core")
+        if name.split(".")[0] in ("textual", "rich") or name.startswith("mcexplorer.tui")
+    ]
+    assert offenders == []
+
+
+def test_sandbox_never_imports_the_client_engine() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path, name in _imports(PACKAGE / "sandbox")
+        if name.startswith(("mcexplorer.core", "mcexplorer.tui", "textual"))
+    ]
+    assert offenders == []
+
+
+def test_importing_the_core_loads_no_textual() -> None:
+    modules = sorted(p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import sys\n"
+        + "".join(f"import mcexplorer.core.{m}\n" for m in modules)
+        + "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
+        + "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
