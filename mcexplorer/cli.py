@@ -15,6 +15,11 @@ from mcexplorer import __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
+    "keys",
+    "history",
+    "run",
+    "collection",
+    "send",
 )
 
 

@@ -24,6 +24,7 @@ def isolate_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
         folder = tmp_path / "xdg" / name.removeprefix("XDG_").removesuffix("_HOME").lower()
         folder.mkdir(parents=True)
         monkeypatch.setenv(name, str(folder))
+    (tmp_path / "home").mkdir()
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for name in SECRET_ENV_VARS:
         monkeypatch.delenv(name, raising=False)

@@ -13,8 +13,12 @@ import tempfile
 from pathlib import Path
 
 
-class SaveError(OSError):
+class SaveError(Exception):
     """A save failed; the message names the file and the cause, and the old file is intact."""
+
+    def __init__(self, message: str, errno_code: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno_code
 
 
 def _describe(exc: OSError) -> str:
@@ -42,7 +46,7 @@ def atomic_write_text(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise SaveError(
-            exc.errno or 0, f"Could not save {path}: {_describe(exc)}; the previous file is unchanged"
+            f"Could not save {path}: {_describe(exc)}; the previous file is unchanged.", exc.errno
         ) from exc
     _fsync_dir(path.parent)
 

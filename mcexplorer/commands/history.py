@@ -1,0 +1,121 @@
+"""`mcexplorer history ...`: list, show, clear and bundle the requests sent so far."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mcexplorer.core.atomic import SaveError
+from mcexplorer.core.bundle import write_bundle
+from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = subparsers.add_parser("history", help="requests sent so far (stored locally)")
+    sub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+
+    listing = sub.add_parser("list", help="newest first")
+    listing.add_argument("--status", help="a code (404), a class (4xx), ok, failed or none")
+    listing.add_argument("--path", metavar="SUBSTR", help="URL or path template contains this")
+    listing.add_argument("--title", metavar="SUBSTR", help="problem title contains this")
+    listing.add_argument("-n", type=int, default=20, metavar="N", help="at most N entries")
+    listing.set_defaults(func=_guard(_list))
+
+    show = sub.add_parser("show", help="one entry in full")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true", help="machine-readable")
+    show.set_defaults(func=_guard(_show))
+
+    clear = sub.add_parser("clear", help="delete every entry")
+    clear.add_argument("--yes", action="store_true", help="do not ask")
+    clear.set_defaults(func=_guard(_clear))
+
+    bundle = sub.add_parser("bundle", help="write a support bundle (Markdown) for one entry")
+    bundle.add_argument("id", type=int)
+    bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    bundle.set_defaults(func=_guard(_bundle))
+
+
+def _guard(action):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(action(args, HistoryStore()))
+        except (HistoryError, SaveError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def _line(entry: HistoryEntry) -> str:
+    status = str(entry.status) if entry.status is not None else "---"
+    title = f"  {entry.problem.title}" if entry.problem and not entry.ok else ""
+    return (
+        f"{entry.id:>6}  {entry.started_at[:19]}  {status}  {entry.method:<6} {entry.url}"
+        f"  {entry.elapsed_ms:.0f} ms{title}"
+    )
+
+
+def _list(args: argparse.Namespace, store: HistoryStore) -> int:
+    entries = store.list(HistoryFilter(args.status, args.path, args.title, args.n))
+    for entry in entries:
+        print(_line(entry))
+    if not entries:
+        print("No matching history entries.", file=sys.stderr)
+    return 0
+
+
+def _get(store: HistoryStore, entry_id: int) -> HistoryEntry | None:
+    entry = store.get(entry_id)
+    if entry is None:
+        print(
+            f"error: no history entry {entry_id} (see `mcexplorer history list`).", file=sys.stderr
+        )
+    return entry
+
+
+def _show(args: argparse.Namespace, store: HistoryStore) -> int:
+    entry = _get(store, args.id)
+    if entry is None:
+        return 1
+    if args.json:
+        print(json.dumps(entry.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(_line(entry))
+    print(
+        f"profile: {entry.profile or '-'}   dc: {entry.dc or '-'}   "
+        f"x-request-id: {entry.x_request_id or '-'}"
+    )
+    if entry.problem:
+        print(f"problem: {entry.problem.title}: {entry.problem.detail}")
+    for event in entry.attempts:
+        extra = f" {event.status}" if event.status is not None else ""
+        print(f"  attempt {event.attempt}: {event.kind.value}{extra}")
+    print()
+    print(entry.body_text())
+    if entry.body_truncated:
+        print(f"[body truncated: {len(entry.body)} of {entry.body_size} bytes kept]")
+    return 0
+
+
+def _clear(args: argparse.Namespace, store: HistoryStore) -> int:
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("error: pass --yes to clear the history without a prompt.", file=sys.stderr)
+            return 2
+        if input(f"Delete all {store.count()} history entries? [y/N] ").strip().lower() != "y":
+            print("Nothing deleted.")
+            return 1
+    print(f"Deleted {store.clear()} history entries.")
+    return 0
+
+
+def _bundle(args: argparse.Namespace, store: HistoryStore) -> int:
+    entry = _get(store, args.id)
+    if entry is None:
+        return 1
+    write_bundle(entry, args.output)
+    print(f"Wrote {args.output}")
+    return 0

@@ -1,0 +1,181 @@
+"""Constructors for stored records, shared by the seed and the create handlers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from mcexplorer.sandbox.store import Record, Store
+
+MEMBER_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional")
+
+
+def subscriber_hash(email: str) -> str:
+    # The API's member id: md5 of the lower-cased address (the sandbox never imports core).
+    return hashlib.md5(email.strip().lower().encode()).hexdigest()
+
+
+def tag_id(name: str) -> int:
+    # Stable per name, so the same tag has the same id on every member and run.
+    return int(hashlib.md5(name.encode()).hexdigest()[:6], 16)
+
+
+def make_list(store: Store, fields: dict[str, Any], created: str) -> Record:
+    list_id = store.hex_id()
+    record: Record = {
+        "id": list_id,
+        "web_id": store.int_id(),
+        "name": fields["name"],
+        "contact": dict(fields.get("contact", {})),
+        "permission_reminder": fields.get("permission_reminder", ""),
+        "use_archive_bar": fields.get("use_archive_bar", True),
+        "campaign_defaults": dict(fields.get("campaign_defaults", {})),
+        "notify_on_subscribe": fields.get("notify_on_subscribe", ""),
+        "notify_on_unsubscribe": fields.get("notify_on_unsubscribe", ""),
+        "date_created": created,
+        "list_rating": 0,
+        "email_type_option": fields.get("email_type_option", False),
+        "subscribe_url_short": f"http://eepurl.test/{list_id[:6]}",
+        "subscribe_url_long": f"https://subscribe.example.com/?id={list_id}",
+        "beamer_address": f"{list_id}@inbound.example.com",
+        "visibility": "pub",
+        "double_optin": fields.get("double_optin", False),
+        "has_welcome": False,
+        "marketing_permissions": fields.get("marketing_permissions", False),
+        "modules": [],
+    }
+    store.lists[list_id] = record
+    store.members[list_id] = {}
+    store.merge_fields[list_id] = {}
+    store.segments[list_id] = {}
+    store.interest_categories[list_id] = {}
+    return record
+
+
+def make_merge_field(store: Store, list_id: str, fields: dict[str, Any]) -> Record:
+    existing = store.merge_fields[list_id]
+    merge_id = len(existing) + 1 if not existing else max(existing) + 1
+    tag = str(fields.get("tag") or f"MMERGE{merge_id}").upper()
+    record: Record = {
+        "merge_id": merge_id,
+        "tag": tag,
+        "name": fields["name"],
+        "type": fields["type"],
+        "required": bool(fields.get("required", False)),
+        "default_value": fields.get("default_value", ""),
+        "public": bool(fields.get("public", True)),
+        "display_order": fields.get("display_order", merge_id + 1),
+        "options": dict(fields.get("options", {})),
+        "help_text": fields.get("help_text", ""),
+        "list_id": list_id,
+    }
+    existing[merge_id] = record
+    return record
+
+
+def make_member(
+    store: Store,
+    list_id: str,
+    email: str,
+    status: str,
+    created: str,
+    *,
+    merge_fields: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Record:
+    member_hash = subscriber_hash(email)
+    merges = {f["tag"]: "" for f in store.merge_fields[list_id].values()}
+    merges.update(merge_fields or {})
+    record: Record = {
+        "id": member_hash,
+        "email_address": email,
+        "unique_email_id": store.hex_id(),
+        "contact_id": store.hex_id(32),
+        "full_name": f"{merges.get('FNAME', '')} {merges.get('LNAME', '')}".strip(),
+        "web_id": store.int_id(),
+        "email_type": "html",
+        "status": status,
+        "consents_to_one_to_one_messaging": True,
+        "merge_fields": merges,
+        "interests": {},
+        "stats": {"avg_open_rate": 0, "avg_click_rate": 0},
+        "ip_signup": "",
+        "timestamp_signup": created,
+        "ip_opt": "",
+        "timestamp_opt": created if status == "subscribed" else "",
+        "member_rating": 2,
+        "last_changed": created,
+        "language": "",
+        "vip": False,
+        "email_client": "",
+        "location": {"latitude": 0, "longitude": 0, "gmtoff": 0, "dstoff": 0, "country_code": ""},
+        "source": "API - Generic",
+        "tags_count": 0,
+        "tags": [],
+        "list_id": list_id,
+    }
+    record.update(extra or {})
+    set_tags(record, [{"name": t, "status": "active"} for t in tags or []])
+    store.members[list_id][member_hash] = record
+    return record
+
+
+def set_tags(member: Record, changes: list[dict[str, Any]]) -> None:
+    tags: list[dict[str, Any]] = member["tags"]
+    for change in changes:
+        name = change["name"]
+        tags[:] = [t for t in tags if t["name"] != name]
+        if change.get("status", "active") == "active":
+            tags.append({"id": tag_id(name), "name": name})
+    member["tags_count"] = len(tags)
+
+
+def make_campaign(store: Store, fields: dict[str, Any], created: str) -> Record:
+    campaign_id = store.hex_id()
+    recipients = dict(fields.get("recipients", {}))
+    record: Record = {
+        "id": campaign_id,
+        "web_id": store.int_id(),
+        "type": fields.get("type", "regular"),
+        "create_time": created,
+        "archive_url": f"http://eepurl.test/c{campaign_id[:6]}",
+        "long_archive_url": f"https://archive.example.com/?u=demo&id={campaign_id}",
+        "status": "save",
+        "emails_sent": 0,
+        "send_time": "",
+        "content_type": fields.get("content_type", "template"),
+        "needs_block_refresh": False,
+        "resendable": False,
+        "recipients": recipients,
+        "settings": dict(fields.get("settings", {})),
+        "tracking": dict(fields.get("tracking", {"opens": True, "html_clicks": True})),
+        "delivery_status": {"enabled": False},
+    }
+    store.campaigns[campaign_id] = record
+    store.contents[campaign_id] = {"plain_text": "", "html": ""}
+    return record
+
+
+def make_template(store: Store, fields: dict[str, Any], created: str) -> Record:
+    template_id = store.int_id()
+    record: Record = {
+        "id": template_id,
+        "type": "user",
+        "name": fields["name"],
+        "drag_and_drop": False,
+        "responsive": True,
+        "category": "",
+        "date_created": created,
+        "date_edited": created,
+        "created_by": "Demo Owner",
+        "edited_by": "Demo Owner",
+        "active": True,
+        "folder_id": fields.get("folder_id", ""),
+        "thumbnail": "",
+        "share_url": "",
+        "content_type": "html",
+        "html": fields["html"],
+    }
+    store.templates[template_id] = record
+    return record

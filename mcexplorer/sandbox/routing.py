@@ -1,0 +1,33 @@
+"""What a resource handler receives (Ctx) and returns (Reply)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcexplorer.sandbox.store import Store
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    store: Store
+    method: str
+    template: str
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    base_url: str
+    # Runs another operation in-process (method, path, query, body); batches use it.
+    execute: Callable[[str, str, dict[str, str], Any], Reply]
+
+
+Handler = Callable[[Ctx], Reply]

@@ -1,0 +1,153 @@
+"""SandboxServer: the sandbox app served by uvicorn in a daemon thread on a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from mcexplorer.sandbox.app import SandboxApp, Transports
+from mcexplorer.sandbox.faults import FaultConfig
+
+START_TIMEOUT_S = 10.0
+
+
+class RemoteBindRefused(ValueError):
+    """A non-loopback address was asked for without allow_remote."""
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _protocol_class(transports: Transports) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol, remembering each connection's transport for reset faults."""
+
+    class TrackedH11Protocol(H11Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+            super().connection_made(transport)  # type: ignore[arg-type]
+            if self.client:
+                transports[self.client] = transport
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self.client:
+                transports.pop(self.client, None)
+            super().connection_lost(exc)
+
+    return TrackedH11Protocol
+
+
+class SandboxServer:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dc: str = "us6",
+        latency_ms: float = 0.0,
+        faults: str | FaultConfig = "none",
+        seed: int = 0,
+        provider: str = "mailchimp",
+        plan: str | None = None,
+        allow_remote: bool = False,
+    ) -> None:
+        if not is_loopback_host(host) and not allow_remote:
+            raise RemoteBindRefused(
+                f"refusing to serve the sandbox on {host}: it is not a loopback address "
+                "(pass allow_remote=True / --allow-remote to expose it)"
+            )
+        if provider != "mailchimp":
+            raise ValueError(f"the sandbox serves the Mailchimp API only, not {provider!r}")
+        config = faults if isinstance(faults, FaultConfig) else FaultConfig.profile(faults)
+        if latency_ms:
+            config.latency_ms = latency_ms
+        self.host = host
+        self.port = port
+        self.provider = provider
+        self.plan = plan
+        self.transports: Transports = {}
+        self.app = SandboxApp(seed=seed, dc=dc, faults=config, transports=self.transports)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Serve in a daemon thread; returns once the socket is listening."""
+        config = uvicorn.Config(
+            self.app,
+            host=self.host,
+            port=self.port,
+            http=_protocol_class(self.transports),
+            ws="none",
+            lifespan="off",
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name="mcexplorer-sandbox", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                raise RuntimeError(f"the sandbox could not listen on {self.host}:{self.port}")
+            time.sleep(0.005)
+        self.port = server.servers[0].sockets[0].getsockname()[1]
+        self._server, self._thread = server, thread
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- addresses and demo credentials -------------------------------------------
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/3.0/"
+
+    @property
+    def demo_key(self) -> str:
+        return self.app.store.demo_key
+
+    @property
+    def viewer_key(self) -> str:
+        return self.app.store.viewer_key
+
+    @property
+    def demo_oauth_token(self) -> str:
+        return self.app.store.demo_oauth_token
+
+    def stats(self) -> dict[str, Any]:
+        return self.app.stats.to_dict()

@@ -1,0 +1,124 @@
+"""The Textual app: opens the explorer at once, then connects it.
+
+First paint comes before anything slow: the sandbox (uvicorn, Starlette) starts in a
+thread afterwards, and the profile's secret is read from the keyring in a thread too.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from mcexplorer.tui.palette import ExplorerCommands
+from mcexplorer.tui.screens.explorer import ExplorerScreen
+
+if TYPE_CHECKING:
+    from mcexplorer.core.target import Target
+    from mcexplorer.sandbox.server import SandboxServer
+    from mcexplorer.tui.screens.first_run import FirstRunChoice
+
+
+class ExplorerApp(App[None]):
+    TITLE = "mcexplorer"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        sandbox: bool = False,
+        profile: str | None = None,
+        target: Target | None = None,
+        environ: Mapping[str, str] | None = None,
+        mask_volatile: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`target` connects straight away (tests); else `sandbox` or the profile decide."""
+        super().__init__()
+        self.sandbox = sandbox
+        self.profile = profile
+        self.environ = os.environ if environ is None else environ
+        self.explorer = ExplorerScreen(mask_volatile=mask_volatile, clock=clock)
+        self._initial_target = target
+        self.server: SandboxServer | None = None
+
+    def get_default_screen(self) -> ExplorerScreen:
+        return self.explorer
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        # After the first frame: importing and starting uvicorn takes ~100 ms.
+        self.call_after_refresh(self._connect)
+
+    def _connect(self) -> None:
+        if self._initial_target is not None:
+            self.explorer.connect(self._initial_target)
+        elif self.sandbox:
+            self._start_sandbox()
+        else:
+            self._open_profile(self.profile)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def _start_sandbox(self) -> None:
+        from mcexplorer.core.keys import Credentials
+        from mcexplorer.core.target import Target
+        from mcexplorer.sandbox.server import SandboxServer
+
+        server = SandboxServer()
+        server.start()
+        self.server = server
+        credentials = Credentials.api_key(server.demo_key)
+        target = Target(credentials, server.api_url, f"sandbox {credentials.masked}")
+        self.call_from_thread(self.explorer.connect, target)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def _open_profile(self, name: str | None) -> None:
+        """Resolve the profile (the keyring can be slow); no account → the first-run screen."""
+        from mcexplorer.core.profiles import Accounts, ProfileError
+        from mcexplorer.core.target import TargetError, resolve_target
+
+        try:
+            accounts = Accounts()
+            target = resolve_target(accounts, profile=name, environ=self.environ)
+        except (TargetError, ProfileError) as exc:
+            if name is not None:
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.call_from_thread(self._first_run)
+            return
+        self.call_from_thread(self.explorer.connect, target)
+
+    def _first_run(self) -> None:
+        from mcexplorer.tui.screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen(self.environ), self._first_run_done)
+
+    def _first_run_done(self, choice: FirstRunChoice | None) -> None:
+        from mcexplorer.tui.screens.first_run import FirstRunChoice
+
+        if choice is FirstRunChoice.SANDBOX:
+            self.sandbox = True
+            self._start_sandbox()
+        elif choice is not None:
+            self._open_profile(None)  # the new default profile, or the environment's key
+
+    def action_accounts(self) -> None:
+        from mcexplorer.tui.screens.accounts import AccountsScreen
+
+        self.push_screen(AccountsScreen(env=self.environ), self._account_chosen)
+
+    def _account_chosen(self, name: str | None) -> None:
+        if name is not None:
+            self._open_profile(name)
+
+    def on_unmount(self) -> None:
+        if self.server is not None:
+            self.server.stop()

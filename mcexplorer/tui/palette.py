@@ -1,0 +1,49 @@
+"""The command palette's explorer entries: every action of the explorer, by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (title, action on the explorer screen, what it does)
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Send request", "send", "Send what the composer holds (Ctrl+S)"),
+    ("Repeat request ×20", "repeat", "Send it 20 times at once; the slot gauge fills up"),
+    ("Follow a link", "follow_link", "Open the links of the last response"),
+    ("Back", "back", "The previously visited response (Alt+Left)"),
+    ("Forward", "forward", "The next visited response (Alt+Right)"),
+    ("Previous page", "previous_page", "The previous page of this collection"),
+    ("Next page", "next_page", "The next page of this collection"),
+    ("Toggle resource map / operations", "toggle_view", "Switch the sidebar view (Ctrl+O)"),
+    ("Show response tree", "show_tab('tab-tree')", "The body as a collapsible tree"),
+    ("Show response body", "show_tab('tab-body')", "The body pretty-printed"),
+    ("Show response headers", "show_tab('tab-headers')", "The response headers"),
+    ("Glossary", "glossary", "Every error the explorer knows (F2)"),
+    ("Accounts", "accounts", "Saved profiles: add, verify, switch (F3)"),
+    ("Help", "help", "Help for the focused area (F1)"),
+    ("Focus composer", "focus_composer", "Jump to the path input"),
+)
+
+
+class ExplorerCommands(Provider):
+    """Lists the explorer's actions when the explorer screen is under the palette."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return list(COMMANDS) if hasattr(self.screen, "action_send") else []
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self._commands():
+            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.screen.run_action, action),
+                    help=help_text,
+                )

@@ -1,0 +1,396 @@
+"""The explorer: resource map / operations on the left, composer and response on the right.
+
+Data flows one way: composer → ApiRequest → Engine (in a worker) → Outcome → views.
+The screen shows at once; the connection (and the sandbox behind it) arrives later.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from mcexplorer.core.links import split_href
+from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.tui.messages import (
+    AttemptRecorded,
+    LinkFollowed,
+    RequestSubmitted,
+    ResponseReceived,
+    SlotsChanged,
+)
+from mcexplorer.tui.state import Visits
+from mcexplorer.tui.widgets.composer import Composer
+from mcexplorer.tui.widgets.header import AccountHeader
+from mcexplorer.tui.widgets.operations_list import OperationsList
+from mcexplorer.tui.widgets.problem_panel import ProblemPanel
+from mcexplorer.tui.widgets.resource_map import ResourceMap
+from mcexplorer.tui.widgets.response_view import ResponseView
+from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
+from mcexplorer.tui.widgets.slot_gauge import SlotGauge
+
+if TYPE_CHECKING:
+    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.engine import Engine, Outcome
+    from mcexplorer.core.events import AttemptEvent
+    from mcexplorer.core.glossary import Glossary
+    from mcexplorer.core.slots import SlotSnapshot
+    from mcexplorer.core.target import Target
+
+SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
+REPEAT_COUNT = 20
+KEPT_TIMELINES = 64
+
+
+class ExplorerScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", id="send", priority=True),
+        Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),
+        Binding("alt+left", "back", "Back", id="back"),
+        Binding("alt+right", "forward", "Forward", id="forward"),
+        Binding("ctrl+pageup", "previous_page", "Prev page", id="previous-page", show=False),
+        Binding("ctrl+pagedown", "next_page", "Next page", id="next-page", show=False),
+        Binding("ctrl+o", "toggle_view", "Map/Ops", id="toggle-view"),
+        Binding("ctrl+l", "follow_link", "Links", id="follow-link", show=False),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f2", "glossary", "Glossary", id="glossary"),
+        Binding("f3", "accounts", "Accounts", id="accounts"),
+    ]
+
+    def __init__(
+        self, *, mask_volatile: bool = False, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """`mask_volatile` hides timings and request ids, and `clock` drives the gauge's
+        sparkline: both keep snapshots the same from run to run."""
+        super().__init__()
+        self.mask_volatile = mask_volatile
+        self.clock = clock
+        self.target: Target | None = None
+        self.engine: Engine | None = None
+        self.catalog: Catalog | None = None
+        self.glossary: Glossary | None = None
+        self.root_body: Any = None
+        self.visits: Visits[Outcome] = Visits()
+        self._timelines: dict[str, list[AttemptEvent]] = {}
+        self._latest_submission = 0
+        self._shown_request_id: str | None = None
+        self._loop_thread = threading.get_ident()
+        self._last_slot_post = 0.0
+        self._pending_snapshot: SlotSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AccountHeader(id="header")
+        yield SlotGauge(id="slots", clock=self.clock)
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"), TabbedContent(id="sidebar-tabs"):
+                with TabPane("Map", id="tab-map"):
+                    yield ResourceMap(id="map")
+                with TabPane("Operations", id="tab-ops"):
+                    yield OperationsList(id="ops")
+            with Vertical(id="work"):
+                yield Composer(id="composer")
+                yield ProblemPanel(id="problem")
+                yield ResponseView(id="response", mask_volatile=self.mask_volatile)
+                yield RetryTimeline(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProblemPanel).display = False
+        self.query_one(ResourceMap).fetch = self._fetch_json
+        self._load_reference_data()
+
+    async def on_unmount(self) -> None:
+        if self.engine is not None:
+            await self.engine.aclose()
+
+    @work(group="close")
+    async def _close_engine(self, engine: Engine) -> None:
+        await engine.aclose()
+
+    @work(thread=True, group="startup", exit_on_error=False)
+    def _load_reference_data(self) -> None:
+        """The catalog (270 operations) and the glossary load off the UI thread."""
+        from mcexplorer.core.catalog import Catalog
+        from mcexplorer.core.glossary import Glossary
+
+        catalog = Catalog.load()
+        self.app.call_from_thread(self._catalog_loaded, catalog)
+        glossary = Glossary.load()
+        self.app.call_from_thread(setattr, self, "glossary", glossary)
+
+    def _catalog_loaded(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.query_one(OperationsList).set_catalog(catalog)
+        if self.root_body is not None and not self.query_one(ResourceMap).root.children:
+            self._populate_map()
+
+    # ----- connecting ------------------------------------------------------------------
+
+    def connect(self, target: Target) -> None:
+        """Use this account from now on (called once the sandbox or profile is ready)."""
+        from mcexplorer.core.engine import Engine
+
+        if self.engine is not None:
+            self._close_engine(self.engine)
+        self.visits = Visits()
+        self.target = target
+        self.engine = Engine(target.base_url, target.credentials)
+        self.engine.slots.add_listener(self._slots_changed)
+        header = self.query_one(AccountHeader)
+        header.profile = target.label
+        if target.notice:
+            self.notify(target.notice)
+        self._load_root()
+
+    @work(exclusive=True, group="root")
+    async def _load_root(self) -> None:
+        assert self.engine is not None and self.target is not None
+        header = self.query_one(AccountHeader)
+        root = await self.engine.send(ApiRequest("GET", "/"))
+        dc = self.target.credentials.dc if self.target.credentials else None
+        self.root_body = root.json() if root.ok else None
+        header.set_root(self.root_body, dc)
+        if not root.ok:
+            header.account = f"root: {root.status or 'no response'}"
+        self._populate_map()
+        ping = await self.engine.send(ApiRequest("GET", "/ping"))
+        body = ping.json()
+        health = body.get("health_status") if isinstance(body, dict) else None
+        header.set_health(str(health or ping.status or "unreachable"), ping.ok)
+
+    def _populate_map(self) -> None:
+        fallback = []
+        if self.catalog is not None:
+            fallback = sorted(
+                op.path
+                for op in self.catalog.operations
+                if op.method == "GET"
+                and op.path.count("/") == 1
+                and "{" not in op.path
+                and op.path not in ("/", "/ping")
+            )
+        self.query_one(ResourceMap).populate_root(self.root_body, fallback)
+
+    async def _fetch_json(self, path: str, query: dict[str, str]) -> Any:
+        """The resource map's loader: a GET through the same engine (and slots)."""
+        if self.engine is None:
+            return None
+        outcome = await self.engine.send(ApiRequest("GET", path, query=dict(query)))
+        return outcome.json() if outcome.ok else None
+
+    # ----- slots -----------------------------------------------------------------------
+
+    def _slots_changed(self, snapshot: SlotSnapshot) -> None:
+        """Engine listener: throttle to ~10 posts a second, always ending on the latest."""
+        if threading.get_ident() != self._loop_thread:
+            self.app.call_from_thread(self._slots_changed, snapshot)
+            return
+        pending = self._pending_snapshot is not None
+        self._pending_snapshot = snapshot
+        if pending:
+            return
+        wait = SLOT_UPDATE_INTERVAL_S - (time.monotonic() - self._last_slot_post)
+        if wait <= 0:
+            self._post_slots()
+        else:
+            self.set_timer(wait, self._post_slots)
+
+    def _post_slots(self) -> None:
+        snapshot, self._pending_snapshot = self._pending_snapshot, None
+        if snapshot is not None:
+            self._last_slot_post = time.monotonic()
+            self.post_message(SlotsChanged(snapshot))
+
+    def on_slots_changed(self, message: SlotsChanged) -> None:
+        self.query_one(SlotGauge).sample(message.snapshot, self.clock())
+
+    # ----- sending ---------------------------------------------------------------------
+
+    def submit(self, req: ApiRequest, *, visit: bool = True) -> bool:
+        """Validate locally, then send in a worker; False (and issues shown) if invalid."""
+        composer = self.query_one(Composer)
+        issues = req.validate()
+        if issues:
+            composer.show_issues(issues)
+            return False
+        if self.engine is None:
+            self.notify("Not connected yet: wait for the header to show the account.")
+            return False
+        composer.clear_issues()
+        self._latest_submission += 1
+        self.post_message(RequestSubmitted(req))
+        self._send(req, self._latest_submission, visit)
+        return True
+
+    @work(exclusive=False, group="send", exit_on_error=False)
+    async def _send(self, req: ApiRequest, submission: int, visit: bool) -> None:
+        assert self.engine is not None
+
+        def on_event(event: AttemptEvent) -> None:
+            if submission == self._latest_submission:
+                self._shown_request_id = event.request_id
+            self.post_message(AttemptRecorded(event))
+
+        outcome = await self.engine.send(req, on_event=on_event)
+        if visit and outcome.request.method.upper() == "GET":
+            self.visits.visit(outcome)
+        self.post_message(ResponseReceived(outcome))
+
+    def on_attempt_recorded(self, message: AttemptRecorded) -> None:
+        event = message.event
+        events = self._timelines.setdefault(event.request_id, [])
+        events.append(event)
+        while len(self._timelines) > KEPT_TIMELINES:
+            del self._timelines[next(iter(self._timelines))]
+        if event.request_id == self._shown_request_id:
+            self.query_one(RetryTimeline).show(events)
+
+    def on_response_received(self, message: ResponseReceived) -> None:
+        outcome = message.outcome
+        if outcome.request_id != self._shown_request_id and self._shown_request_id is not None:
+            return  # an older or repeated request finished: the view keeps the latest
+        self.show_outcome(outcome)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        self.query_one(ResponseView).show(outcome)
+        self.query_one(RetryTimeline).show(outcome.attempts)
+        panel = self.query_one(ProblemPanel)
+        if outcome.problem is None:
+            panel.clear()
+            panel.display = False
+            return
+        from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
+        from mcexplorer.core.keys import dc_of_host
+
+        entry = self.glossary.lookup(outcome.problem) if self.glossary else None
+        snapshot = self.engine.snapshot() if self.engine else None
+        target = self.target
+        context = DiagnosisContext(
+            key_dc=target.credentials.dc if target and target.credentials else None,
+            host_dc=dc_of_host(target.base_url) if target else None,
+            role=self.query_one(AccountHeader).role,
+            in_use=snapshot.in_flight if snapshot else None,
+            limit=snapshot.limit if snapshot else None,
+            base_url=target.base_url if target else None,
+        )
+        panel.show(outcome.problem, entry, diagnose(outcome.problem, context))
+        panel.display = True
+
+    @on(Composer.SendRequested)
+    def action_send(self) -> None:
+        composer = self.query_one(Composer)
+        try:
+            req = composer.build()
+        except RequestInvalid as exc:
+            composer.show_issues(exc.issues)
+            return
+        self.submit(req)
+
+    @work(exclusive=True, group="repeat", exit_on_error=False)
+    async def action_repeat(self) -> None:
+        """Send the composer's request 20 times at once (the 11th and later queue)."""
+        from mcexplorer.core.repeat import repeat
+
+        composer = self.query_one(Composer)
+        try:
+            req = composer.build()
+        except RequestInvalid as exc:
+            composer.show_issues(exc.issues)
+            return
+        if req.validate() or self.engine is None:
+            self.submit(req)  # shows why it cannot go
+            return
+        self.post_message(RequestSubmitted(req))
+        summary, outcomes = await repeat(self.engine, req, REPEAT_COUNT, REPEAT_COUNT)
+        statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
+        self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {self.engine.snapshot().peak}")
+        if outcomes:
+            self._shown_request_id = outcomes[-1].request_id
+            self.post_message(ResponseReceived(outcomes[-1]))
+
+    # ----- navigation ------------------------------------------------------------------
+
+    def on_link_followed(self, message: LinkFollowed) -> None:
+        base_path = self.catalog.base_path if self.catalog else "/3.0"
+        path, query = split_href(message.href, base_path)
+        self.fill_composer(message.method, path, query)
+
+    def fill_composer(self, method: str, path: str, query: dict[str, str]) -> None:
+        composer = self.query_one(Composer)
+        found = self.catalog.match(method, path) if self.catalog else None
+        if found is None or self.catalog is None:
+            composer.load_path(method, path, query)
+            return
+        op, params = found
+        composer.load_operation(op, self.catalog, params, query)
+
+    def on_operations_list_operation_chosen(self, message: OperationsList.OperationChosen) -> None:
+        if self.catalog is not None:
+            self.query_one(Composer).load_operation(message.operation, self.catalog)
+
+    def on_response_view_formatted(self, message: ResponseView.Formatted) -> None:
+        self.query_one(Composer).set_response_fields(message.field_names)
+
+    def on_response_view_page_requested(self, message: ResponseView.PageRequested) -> None:
+        self.query_one(Composer).set_page(message.offset, message.count)
+        self.action_send()
+
+    def _revisit(self, outcome: Outcome | None) -> None:
+        if outcome is None:
+            self.notify("Nothing further in that direction.", severity="warning")
+            return
+        op = None
+        if self.catalog is not None:
+            op = self.catalog.get(outcome.request.method, outcome.request.path)
+        self.query_one(Composer).load_request(outcome.request, op)
+        self._shown_request_id = outcome.request_id
+        self.show_outcome(outcome)
+
+    def action_back(self) -> None:
+        self._revisit(self.visits.back())
+
+    def action_forward(self) -> None:
+        self._revisit(self.visits.forward())
+
+    def action_previous_page(self) -> None:
+        self.query_one(ResponseView).turn_page(-1)
+
+    def action_next_page(self) -> None:
+        self.query_one(ResponseView).turn_page(1)
+
+    def action_toggle_view(self) -> None:
+        tabs = self.query_one("#sidebar-tabs", TabbedContent)
+        tabs.active = "tab-ops" if tabs.active == "tab-map" else "tab-map"
+        target = "#ops-filter" if tabs.active == "tab-ops" else "#map"
+        self.query_one(target).focus()
+
+    def action_follow_link(self) -> None:
+        self.action_show_tab("tab-links")
+        self.query_one("#links").focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = tab
+
+    def action_focus_composer(self) -> None:
+        self.query_one("#path").focus()
+
+    def action_help(self) -> None:
+        from mcexplorer.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.focused))
+
+    def action_glossary(self) -> None:
+        from mcexplorer.tui.screens.glossary import GlossaryScreen
+
+        self.app.push_screen(GlossaryScreen(self.glossary))
+
+    def action_accounts(self) -> None:
+        self.app.action_accounts()  # type: ignore[attr-defined]

@@ -1,0 +1,112 @@
+"""A pretty-printed JSON body that stays fast at megabytes.
+
+The text is formatted off the UI thread (`pretty_lines`), and the view only highlights
+the lines on screen, with pygments' JSON lexer and a cache of rendered strips
+(the toolong approach), so a 1,000-member response never stalls a frame.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pygments.lexers.data import JsonLexer
+from pygments.token import Token, _TokenType
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_LEXER = JsonLexer(ensurenl=False, stripnl=False)
+
+# Fixed colours (not theme variables): the same on every theme, readable on dark and light.
+_STYLES: dict[_TokenType, Style] = {
+    Token.Name.Tag: Style(color="#5fafff", bold=True),
+    Token.Literal.String.Double: Style(color="#87af5f"),
+    Token.Literal.Number.Integer: Style(color="#d7875f"),
+    Token.Literal.Number.Float: Style(color="#d7875f"),
+    Token.Keyword.Constant: Style(color="#af87d7"),
+    Token.Punctuation: Style(dim=True),
+}
+
+
+def pretty_lines(body: bytes | str) -> tuple[list[str], int, Any, bool]:
+    """Format a body for the view: (lines, widest line, decoded JSON or None, is_json).
+
+    Runs in a thread worker: decoding and indenting megabytes takes tens of milliseconds.
+    """
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        data = None
+        is_json = False
+    else:
+        is_json = data is not None
+    if is_json:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    lines = text.splitlines() or [""]
+    return lines, max(len(line) for line in lines), data, is_json
+
+
+def _style_of(token: _TokenType) -> Style | None:
+    while token is not Token:
+        style = _STYLES.get(token)
+        if style is not None:
+            return style
+        token = token.parent
+    return None
+
+
+def highlight_line(line: str) -> list[Segment]:
+    """One line of indented JSON as styled segments (no string spans lines once indented)."""
+    return [Segment(text, _style_of(token)) for token, text in _LEXER.get_tokens(line) if text]
+
+
+class JsonView(ScrollView, can_focus=True):
+    """Scrollable, lazily highlighted text: JSON is coloured, anything else shown plain."""
+
+    DEFAULT_CSS = """
+    JsonView {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.lines: list[str] = []
+        self._is_json = False
+        self._strips: LRUCache[int, Strip] = LRUCache(2048)
+
+    def set_lines(self, lines: list[str], width: int, *, is_json: bool) -> None:
+        """Show pre-formatted lines (cheap: nothing is highlighted until it is on screen)."""
+        self.lines = lines
+        self._is_json = is_json
+        self._strips.clear()
+        self.virtual_size = Size(width + 1, len(lines))
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._strips.get(index)
+        if strip is None:
+            line = self.lines[index]
+            segments = highlight_line(line) if self._is_json else [Segment(line)]
+            strip = Strip(segments)
+            self._strips[index] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        return self._strip(index).crop_extend(scroll_x, scroll_x + width, self.rich_style)

@@ -1,0 +1,95 @@
+"""Every catalog operation, grouped by resource, narrowed by a filter box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from mcexplorer.core.catalog import Catalog, Operation
+
+_METHOD_COLOURS = {
+    "GET": "#5fafff",
+    "POST": "#87af5f",
+    "PUT": "#d7af5f",
+    "PATCH": "#d7af5f",
+    "DELETE": "#d75f5f",
+}
+
+
+def _matches(op: Operation, words: list[str]) -> bool:
+    haystack = f"{op.method} {op.path} {op.id} {op.sdk_method} {op.resource}".lower()
+    return all(word in haystack for word in words)
+
+
+class OperationsList(Vertical):
+    """A filter Input over an OptionList; choosing an operation posts OperationChosen."""
+
+    DEFAULT_CSS = """
+    OperationsList { height: 1fr; }
+    OperationsList > Input { margin-bottom: 0; }
+    OperationsList > OptionList { height: 1fr; border: none; }
+    """
+
+    @dataclass
+    class OperationChosen(Message):
+        operation: Operation
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.catalog: Catalog | None = None
+        self._shown: dict[str, Operation] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: members post…", id="ops-filter", compact=True)
+        yield OptionList(id="ops-options")
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._refill(self.query_one("#ops-filter", Input).value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "ops-filter":
+            event.stop()
+            self._refill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "ops-filter":
+            event.stop()
+            self.query_one(OptionList).focus()
+
+    def _refill(self, text: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self._shown.clear()
+        if self.catalog is None:
+            return
+        words = text.lower().split()
+        batch: list[Option] = []
+        for resource, ops in self.catalog.by_resource().items():
+            shown = [op for op in ops if _matches(op, words)]
+            if not shown:
+                continue
+            batch.append(Option(Text(resource, style="bold underline"), disabled=True))
+            for op in shown:
+                label = Text.assemble(
+                    (f"{op.method:<6} ", f"bold {_METHOD_COLOURS.get(op.method, '')}"), op.path
+                )
+                batch.append(Option(label, id=op.id))
+                self._shown[op.id] = op
+        options.add_options(batch)
+
+    @property
+    def shown(self) -> list[Operation]:
+        return list(self._shown.values())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        op = self._shown.get(event.option.id or "")
+        if op is not None:
+            self.post_message(self.OperationChosen(op))

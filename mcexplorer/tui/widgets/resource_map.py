@@ -1,0 +1,156 @@
+"""The resource map: a tree walked through the API's own `_links`, loaded as nodes open.
+
+The root's links give the top-level resources; opening a GET node fetches it and adds
+its links (each with its method) and, for a collection, its items. When the root has no
+links (Mailchimp says they may go away), the catalog's top-level collections stand in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from mcexplorer.core.links import Link, links_of, split_href
+from mcexplorer.tui.messages import LinkFollowed
+
+# Links that point back up or at the node itself add nothing to a tree.
+_SKIPPED_RELS = frozenset({"self", "parent", "up"})
+_ITEM_NAME_KEYS = ("name", "email_address", "title", "subject_line", "id")
+MAX_ITEMS = 100
+
+# Fetch a path (with query) and return its decoded JSON, or None when it failed.
+Fetcher = Callable[[str, dict[str, str]], Awaitable[Any]]
+
+
+@dataclass
+class MapEntry:
+    rel: str
+    method: str
+    path: str  # relative to the API base: requests never leave the configured host
+    query: dict[str, str] = field(default_factory=dict)
+    loaded: bool = False
+
+    @property
+    def href(self) -> str:
+        return self.path + ("?" + urlencode(self.query) if self.query else "")
+
+
+def _label(name: str, method: str) -> Text:
+    text = Text(name)
+    if method != "GET":
+        text.append(f"  {method}", style="bold #d7875f")
+    return text
+
+
+def _item_name(item: dict[str, Any]) -> str:
+    for key in _ITEM_NAME_KEYS:
+        value = item.get(key)
+        if isinstance(value, str | int) and str(value):
+            return str(value)
+    settings = item.get("settings")
+    if isinstance(settings, dict) and isinstance(settings.get("title"), str):
+        return str(settings["title"])
+    return "item"
+
+
+def collection_items(body: Any) -> list[dict[str, Any]]:
+    """The items of a collection body: the one list of objects besides `_links`."""
+    if not isinstance(body, dict):
+        return []
+    for key, value in body.items():
+        if key != "_links" and isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return value
+    return []
+
+
+class ResourceMap(Tree[MapEntry]):
+    """Resources as the API links them; selecting a node posts LinkFollowed."""
+
+    DEFAULT_CSS = """
+    ResourceMap { background: $surface; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("API root", id=id)
+        self.fetch: Fetcher | None = None
+        self.show_root = True
+        self.guide_depth = 3
+
+    def populate_root(self, body: Any, fallback_paths: list[str]) -> None:
+        """Fill the first level from the root body (or the fallback paths) and open it."""
+        self.clear()
+        self.root.data = MapEntry("root", "GET", "/", loaded=True)
+        if isinstance(body, dict) and isinstance(body.get("account_name"), str):
+            self.root.set_label(Text(body["account_name"], style="bold"))
+        links = [lk for lk in links_of(body) if lk.rel not in _SKIPPED_RELS]
+        if not links:
+            links = [Link(rel=p.strip("/"), href=p) for p in fallback_paths]
+        for link in links:
+            self._add_link(self.root, link)
+        self.root.expand()
+
+    def _add_link(self, node: TreeNode[MapEntry], link: Link) -> None:
+        path, query = split_href(link.href)
+        entry = MapEntry(link.rel, link.method, path, query)
+        if link.method == "GET":
+            node.add(_label(link.rel, link.method), data=entry, allow_expand=True)
+        else:
+            node.add_leaf(_label(link.rel, link.method), data=entry)
+
+    def add_children(self, node: TreeNode[MapEntry], body: Any) -> None:
+        """Children of an opened node: its links, then (for a collection) its items."""
+        entry = node.data
+        if entry is None:
+            return
+        for link in links_of(body):
+            if link.rel not in _SKIPPED_RELS:
+                self._add_link(node, link)
+        items = collection_items(body)
+        for item in items[:MAX_ITEMS]:
+            self_link = next((lk for lk in links_of(item) if lk.rel == "self"), None)
+            if self_link is not None:
+                href = self_link.href
+            elif "id" in item:
+                href = f"{entry.path.rstrip('/')}/{item['id']}"
+            else:
+                continue
+            child = MapEntry(_item_name(item), "GET", split_href(href)[0])
+            node.add(Text(_item_name(item), style="italic"), data=child, allow_expand=True)
+        if len(items) > MAX_ITEMS:
+            node.add_leaf(Text(f"… {len(items) - MAX_ITEMS} more", style="dim"))
+        if not node.children:
+            node.allow_expand = False
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[MapEntry]) -> None:
+        entry = event.node.data
+        if entry is not None and not entry.loaded and self.fetch is not None:
+            entry.loaded = True  # one load at a time per node
+            label = event.node.label.copy()
+            event.node.set_label(Text.assemble(label, (" …", "dim")))
+            self._load(event.node, label)
+
+    @work(exclusive=False, group="map")
+    async def _load(self, node: TreeNode[MapEntry], label: Text) -> None:
+        entry = node.data
+        if entry is None or self.fetch is None:
+            return
+        body = await self.fetch(entry.path, entry.query)
+        if body is None:
+            entry.loaded = False
+            node.set_label(Text.assemble(label, (" (failed)", "red")))
+            node.collapse()
+            return
+        node.set_label(label)
+        self.add_children(node, body)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[MapEntry]) -> None:
+        entry = event.node.data
+        if entry is not None:
+            self.post_message(LinkFollowed(entry.href, entry.method))

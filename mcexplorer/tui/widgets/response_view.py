@@ -1,0 +1,232 @@
+"""The response: a status line, then the body (pretty or as a tree), headers and links.
+
+The body is formatted in a thread worker so a multi-megabyte page never blocks the UI;
+the status line shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from mcexplorer.core.engine import Outcome
+from mcexplorer.core.links import Link, links_of
+from mcexplorer.tui.messages import LinkFollowed
+from mcexplorer.tui.widgets.json_tree import JsonTree
+from mcexplorer.tui.widgets.json_view import JsonView, pretty_lines
+from mcexplorer.tui.widgets.resource_map import collection_items
+
+# Dotted names of a response for `fields=` suggestions: a few items show a collection's shape.
+_SAMPLED_ITEMS = 3
+
+
+def dotted_names(value: Any, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    if isinstance(value, dict):
+        for key, child in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            names.add(name)
+            names |= dotted_names(child, name)
+    elif isinstance(value, list):
+        for child in value[:_SAMPLED_ITEMS]:
+            names |= dotted_names(child, prefix)
+    return names
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a collection response sits: items offset..offset+shown of total."""
+
+    offset: int
+    count: int
+    shown: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.shown < self.total
+
+    def describe(self) -> str:
+        if not self.shown:
+            return f"none of {self.total}"
+        return f"{self.offset + 1}–{self.offset + self.shown} of {self.total}"
+
+
+def page_of(outcome: Outcome, data: Any) -> Page | None:
+    if outcome.request.method.upper() != "GET" or not isinstance(data, dict):
+        return None
+    total = data.get("total_items")
+    if not isinstance(total, int):
+        return None
+    query = outcome.request.query
+    try:
+        offset = int(query.get("offset", "0"))
+        count = int(query.get("count", "10"))
+    except ValueError:
+        return None
+    return Page(offset, count, len(collection_items(data)), total)
+
+
+def status_text(outcome: Outcome, *, mask_volatile: bool = False) -> Text:
+    """`200 OK  GET /lists  123 ms  4.5 KB  X-Request-Id …` for the status line."""
+    if outcome.status is None:
+        head = Text("no response", style="bold red")
+    else:
+        style = "bold green" if outcome.ok else "bold red"
+        head = Text(str(outcome.status), style=style)
+    if outcome.unknown_outcome:
+        head.append("  outcome unknown", style="bold #d7af5f")
+    elapsed = "… ms" if mask_volatile else f"{outcome.elapsed_ms:.0f} ms"
+    request_id = "…" if mask_volatile else (outcome.x_request_id or "none")
+    url = urlsplit(outcome.url)
+    target = url.path + (f"?{url.query}" if url.query else "")
+    head.append(f"  {outcome.method} {target}", style="bold")
+    head.append(f"  {elapsed}  {human_size(len(outcome.body))}", style="")
+    head.append(f"  id {request_id}", style="dim")
+    return head
+
+
+class ResponseView(Vertical):
+    """The last response (or a visited one, when going back)."""
+
+    DEFAULT_CSS = """
+    ResponseView { height: 1fr; }
+    ResponseView #status-row { height: 1; padding: 0 1; }
+    ResponseView #status { width: 1fr; }
+    ResponseView #page { width: auto; padding: 0 1; color: $text-muted; }
+    ResponseView #status-row Button { min-width: 6; }
+    ResponseView TabbedContent { height: 1fr; }
+    ResponseView TabPane { padding: 0; }
+    ResponseView #headers { padding: 0 1; }
+    """
+
+    @dataclass
+    class Formatted(Message):
+        """The body is on screen; its dotted field names feed the composer's suggestions."""
+
+        field_names: list[str]
+
+    @dataclass
+    class PageRequested(Message):
+        offset: int
+        count: int
+
+    def __init__(self, *, id: str | None = None, mask_volatile: bool = False) -> None:
+        super().__init__(id=id)
+        self.outcome: Outcome | None = None
+        self.data: Any = None
+        self.page: Page | None = None
+        self.links: list[Link] = []
+        self.mask_volatile = mask_volatile
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="status-row"):
+            yield Static(
+                "No request sent yet. Pick a resource or an operation, then Ctrl+S.", id="status"
+            )
+            yield Button("◀ prev", id="prev", compact=True, disabled=True)
+            yield Static("", id="page")
+            yield Button("next ▶", id="next", compact=True, disabled=True)
+        with TabbedContent(id="response-tabs"):
+            with TabPane("Body", id="tab-body"):
+                yield JsonView(id="json")
+            with TabPane("Tree", id="tab-tree"):
+                yield JsonTree("response", id="json-tree")
+            with TabPane("Headers", id="tab-headers"), VerticalScroll():
+                yield Static("", id="headers")
+            with TabPane("Links", id="tab-links"):
+                yield OptionList(id="links")
+
+    def show(self, outcome: Outcome) -> None:
+        """Show the status at once; the body follows from a thread worker."""
+        self.outcome = outcome
+        self.query_one("#status", Static).update(
+            status_text(outcome, mask_volatile=self.mask_volatile)
+        )
+        headers = Text()
+        for name, value in sorted(outcome.headers.items()):
+            headers.append(f"{name}: ", style="bold")
+            headers.append(f"{value}\n")
+        self.query_one("#headers", Static).update(headers)
+        self._format(outcome)
+
+    @work(thread=True, exclusive=True, group="format")
+    def _format(self, outcome: Outcome) -> None:
+        lines, width, data, is_json = pretty_lines(outcome.body)
+        names = sorted(dotted_names(data)) if is_json else []
+        self.app.call_from_thread(self._formatted, outcome, lines, width, data, is_json, names)
+
+    def _formatted(
+        self,
+        outcome: Outcome,
+        lines: list[str],
+        width: int,
+        data: Any,
+        is_json: bool,
+        names: list[str],
+    ) -> None:
+        if outcome is not self.outcome:
+            return  # a newer response arrived while this one was formatted
+        self.data = data
+        self.query_one(JsonView).set_lines(lines, width, is_json=is_json)
+        self.query_one(JsonTree).show(data)
+        self.links = links_of(data)
+        link_list = self.query_one("#links", OptionList)
+        link_list.clear_options()
+        link_list.add_options(
+            Option(Text.assemble((f"{lk.method:<6} ", "bold"), f"{lk.rel:<14} ", lk.href))
+            for lk in self.links
+        )
+        self.page = page_of(outcome, data)
+        page = self.page
+        self.query_one("#page", Static).update(page.describe() if page else "")
+        self.query_one("#prev", Button).disabled = not (page and page.has_previous)
+        self.query_one("#next", Button).disabled = not (page and page.has_next)
+        self.post_message(self.Formatted(names))
+
+    @on(OptionList.OptionSelected, "#links")
+    def _link_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        link = self.links[event.option_index]
+        self.post_message(LinkFollowed(link.href, link.method))
+
+    @on(Button.Pressed, "#prev")
+    def _previous(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.turn_page(-1)
+
+    @on(Button.Pressed, "#next")
+    def _next(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.turn_page(1)
+
+    def turn_page(self, direction: int) -> bool:
+        page = self.page
+        if page is None or (direction < 0 and not page.has_previous):
+            return False
+        if direction > 0 and not page.has_next:
+            return False
+        offset = max(0, page.offset + direction * page.count)
+        self.post_message(self.PageRequested(offset, page.count))
+        return True

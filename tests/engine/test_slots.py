@@ -1,0 +1,136 @@
+"""Slot accounting: the cap, the queue, release on close or failure, adaptive limit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from mcexplorer.core.clock import ManualClock
+from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.slots import SlotSnapshot, SlotTransport
+from tests.engine.conftest import Script, answer, make_engine
+
+
+class Gate:
+    """A server whose answers wait until released, recording how many were held at once."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.open = asyncio.Event()
+        self.active = 0
+        self.peak = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        await self.open.wait()
+        self.active -= 1
+        return httpx.Response(self.status, json={})
+
+
+async def test_never_more_than_limit_in_flight_and_the_rest_queue() -> None:
+    gate = Gate()
+    engine = make_engine(gate, limit=3)
+    tasks = [asyncio.create_task(engine.send(ApiRequest())) for _ in range(12)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    snap = engine.snapshot()
+    assert (snap.in_flight, snap.queued, snap.limit) == (3, 9, 3)
+    gate.open.set()
+    outcomes = await asyncio.gather(*tasks)
+    assert all(o.ok for o in outcomes) and gate.peak == 3
+    assert engine.snapshot() == SlotSnapshot(3, 3, 0, 0, 3)
+
+
+class Chunks(httpx.AsyncByteStream):
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"x"
+
+
+async def test_slot_released_when_the_body_is_closed() -> None:
+    slots = SlotTransport(httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks())), 1)
+    async with httpx.AsyncClient(transport=slots) as client:
+        response = await client.send(client.build_request("GET", "http://t/"), stream=True)
+        assert slots.snapshot().in_flight == 1
+        await response.aread()
+        assert slots.snapshot().in_flight == 0
+
+
+async def test_slot_released_when_the_attempt_fails() -> None:
+    def boom(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    engine = make_engine(boom, max_attempts=2, limit=1)
+    outcome = await engine.send(ApiRequest())
+    assert outcome.status is None and engine.snapshot().in_flight == 0
+
+
+async def test_no_slot_is_held_during_a_backoff_sleep() -> None:
+    seen: list[int] = []
+
+    class WatchingClock(ManualClock):
+        async def sleep(self, seconds: float) -> None:
+            seen.append(engine.snapshot().in_flight)
+            await super().sleep(seconds)
+
+    engine = make_engine(Script(answer(503), answer(503), answer(200)), WatchingClock(), limit=1)
+    assert (await engine.send(ApiRequest())).ok
+    assert seen == [0, 0]
+
+
+async def test_a_cancelled_waiter_leaves_the_queue() -> None:
+    gate = Gate()
+    engine = make_engine(gate, limit=1)
+    first = asyncio.create_task(engine.send(ApiRequest()))
+    second = asyncio.create_task(engine.send(ApiRequest()))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert engine.snapshot().queued == 1
+    second.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    assert engine.snapshot().queued == 0
+    gate.open.set()
+    assert (await first).ok and engine.snapshot().in_flight == 0
+
+
+async def test_429_shrinks_the_effective_limit_and_calm_grows_it_back() -> None:
+    statuses = [429, 429] + [200] * 30
+    slots = SlotTransport(
+        httpx.MockTransport(lambda r: httpx.Response(statuses.pop(0))), 10, grow_after=10
+    )
+    async with httpx.AsyncClient(transport=slots) as client:
+        await client.get("http://t/")
+        assert slots.snapshot().effective_limit == 7  # floor(10 * 0.7)
+        await client.get("http://t/")
+        assert slots.snapshot().effective_limit == 4  # floor(7 * 0.7)
+        for _ in range(10):
+            await client.get("http://t/")
+        assert slots.snapshot().effective_limit == 5
+        for _ in range(20):
+            await client.get("http://t/")
+        assert slots.snapshot().effective_limit == 7
+
+
+async def test_shrink_never_goes_below_one() -> None:
+    slots = SlotTransport(httpx.MockTransport(lambda r: httpx.Response(429)), 2)
+    async with httpx.AsyncClient(transport=slots) as client:
+        for _ in range(4):
+            await client.get("http://t/")
+    assert slots.snapshot().effective_limit == 1
+
+
+async def test_listeners_see_every_change() -> None:
+    snaps: list[SlotSnapshot] = []
+    engine = make_engine(Script(answer(200)), limit=2)
+    engine.slots.add_listener(snaps.append)
+    await engine.send(ApiRequest())
+    assert [s.in_flight for s in snaps] == [1, 0]
+
+
+def test_limit_outside_1_to_10_is_refused() -> None:
+    with pytest.raises(ValueError, match="between 1 and 10"):
+        SlotTransport(httpx.MockTransport(lambda r: httpx.Response(200)), 11)

@@ -1,0 +1,72 @@
+"""The glossary screen: every entry listed, a search that narrows it, Escape to close."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from mcexplorer.core.glossary import Glossary
+from mcexplorer.tui.screens.glossary import GlossaryScreen
+from tests.tui.apps.widget_hosts import ScreenHost, screen_text, steady_cursor
+
+
+def host(query: str = "") -> ScreenHost:
+    return ScreenHost(lambda: GlossaryScreen(query=query))
+
+
+async def test_lists_every_entry_and_shows_the_first() -> None:
+    glossary = Glossary.load()
+    app = host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == len(glossary.entries)
+        assert glossary.entries[0].meaning[:40] in screen_text(app)
+
+
+async def test_typing_narrows_the_list_and_the_highlight_shows_the_entry() -> None:
+    app = host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"datacenter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert [e.key for e in screen.shown] == [e.key for e in screen.glossary.search("datacenter")]
+        assert 0 < len(screen.shown) < len(screen.glossary.entries)
+        await pilot.press("enter", "down")
+        await pilot.pause()
+        second = screen.shown[1] if len(screen.shown) > 1 else screen.shown[0]
+        assert second.title in screen_text(app)
+
+
+async def test_a_search_with_no_match_says_so() -> None:
+    app = host("zzzz-no-such-error")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).option_count == 0
+        assert "Nothing matches 'zzzz-no-such-error'." in screen_text(app)
+
+
+async def test_escape_closes() -> None:
+    app = host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GlossaryScreen)
+        assert app.results == [None]
+
+
+async def test_opened_with_a_query_starts_filtered() -> None:
+    app = host("429")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "429"
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.shown and all(e.status == 429 for e in screen.shown[:2])
+
+
+def test_snapshot_glossary_search(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(host("firewall"), terminal_size=(100, 30), run_before=steady_cursor)
