@@ -3,13 +3,15 @@
     python benchmarks/sandbox_overhead.py [--n 2000] [--clients 10]
 
 The sandbox runs in a separate process (`mcexplorer sandbox serve`), so client
-and server do not share a GIL. Each of the clients has its own connection.
+and server do not share a GIL. Each client has its own keep-alive connection;
+clients are raw asyncio streams, so the figures measure the server, not httpx.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import subprocess
 import sys
 import time
@@ -17,13 +19,37 @@ import time
 import httpx
 
 
+async def _raw_get(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """One keep-alive GET; returns the status (the body is read by Content-Length)."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
 async def _drive(api_url: str, key: str, path: str, n: int, clients: int) -> float:
+    """Raw asyncio HTTP/1.1 clients, so the figure is the server's, not httpx's."""
+    url = httpx.URL(api_url + path)
+    token = base64.b64encode(f"u:{key}".encode()).decode()
+    request = (
+        f"GET {url.raw_path.decode()} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\n"
+        f"Authorization: Basic {token}\r\n\r\n"
+    ).encode()
+
     async def worker(count: int) -> None:
-        limits = httpx.Limits(max_connections=1)
-        async with httpx.AsyncClient(base_url=api_url, auth=("u", key), limits=limits) as client:
-            for _ in range(count):
-                response = await client.get(path)
-                response.raise_for_status()
+        reader, writer = await asyncio.open_connection(url.host, url.port)
+        for _ in range(count):
+            status = await _raw_get(reader, writer, request)
+            if status != 200:
+                raise RuntimeError(f"GET {path} answered {status}")
+        writer.close()
 
     share = [n // clients + (1 if i < n % clients else 0) for i in range(clients)]
     started = time.perf_counter()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mcexplorer.core.atomic import SaveError, atomic_write_text
@@ -81,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     curl_out.set_defaults(func=_guard(_export_curl))
 
 
-def _guard(action):  # type: ignore[no-untyped-def]
+def _guard(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
             return int(action(args))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mcexplorer.core.atomic import SaveError
@@ -38,7 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bundle.set_defaults(func=_guard(_bundle))
 
 
-def _guard(action):  # type: ignore[no-untyped-def]
+def _guard(
+    action: Callable[[argparse.Namespace, HistoryStore], int],
+) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
             return int(action(args, HistoryStore()))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import parse_qsl
 
 from mcexplorer.core.collection_format import (
     METHODS,
@@ -90,8 +91,6 @@ def _query(url: Any) -> dict[str, str]:
             if isinstance(q, dict) and q.get("key") and not q.get("disabled")
         }
     if isinstance(url, str) and "?" in url:
-        from urllib.parse import parse_qsl
-
         return dict(parse_qsl(url.split("?", 1)[1], keep_blank_values=True))
     return {}
 

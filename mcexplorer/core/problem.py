@@ -234,15 +234,12 @@ def _from_markup(status: int, text: str) -> dict[str, Any]:
             "kind": "firewall-html",
             "reference": page.reference,
         }
-    kind = "cdn-html" if status == 502 else "html"
-    return {
-        "title": reason_phrase(status)
-        if kind == "cdn-html"
-        else page.heading or reason_phrase(status),
-        "detail": page.text,
-        "kind": kind,
-        "reference": page.reference,
-    }
+    # A 502 page comes from the CDN in front of the API; its heading is generic, the status not.
+    if status == 502:
+        kind, title = "cdn-html", reason_phrase(status)
+    else:
+        kind, title = "html", page.heading or reason_phrase(status)
+    return {"title": title, "detail": page.text, "kind": kind, "reference": page.reference}
 
 
 def _from_text(status: int, text: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import json
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -202,8 +202,7 @@ async def run_items(
                 )
             else:
                 history_id = on_outcome(outcome) if on_outcome else None
-                result = _result(item, outcome)
-                result = RunResult(**{**asdict(result), "history_id": history_id})
+                result = replace(_result(item, outcome), history_id=history_id)
         if on_result:
             on_result(result)
         return result

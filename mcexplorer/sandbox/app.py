@@ -46,6 +46,7 @@ from mcexplorer.sandbox.store import Store, build_store
 
 API_PREFIX = "/3.0"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+PROBLEM_SCHEMA = "/schema/3.0/Definitions/ProblemDetailDocument.json"
 KEY_RE = re.compile(r"^([0-9a-f]{32})-([a-z]{2,4}[0-9]{1,3})$")
 FAULT_ERRORS = {"500": "InternalServerError", "502": "BadGateway", "504": "GatewayTimeout"}
 
@@ -168,7 +169,9 @@ class SandboxApp:
             return response
         self.stats.faults[fault] += 1
         if fault in BEFORE_PROCESSING:
-            headers = {"Retry-After": f"{cfg.retry_after_s:g}"} if fault == "503-retry-after" else {}
+            headers = (
+                {"Retry-After": f"{cfg.retry_after_s:g}"} if fault == "503-retry-after" else {}
+            )
             return self._problem(named("ServiceUnavailable", headers=headers), origin)
         done = self._process(scope, raw_body, origin) if applied else None
         if fault == "reset":
@@ -241,7 +244,9 @@ class SandboxApp:
             try:
                 decoded = base64.b64decode(credential, validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
-                raise named("APIKeyInvalid", "The Basic credentials could not be decoded.") from None
+                raise named(
+                    "APIKeyInvalid", "The Basic credentials could not be decoded."
+                ) from None
             credential = decoded.partition(":")[2]
         elif scheme.lower() not in ("bearer", "oauth", "apikey"):
             raise named("APIKeyMissing", f"Unsupported Authorization scheme {scheme!r}.")
@@ -338,7 +343,7 @@ class SandboxApp:
         headers = {
             "content-type": PROBLEM_CONTENT_TYPE,
             "x-request-id": request_id,
-            "link": f'<{origin}/schema/3.0/Definitions/ProblemDetailDocument.json>; rel="describedBy"',
+            "link": f'<{origin}{PROBLEM_SCHEMA}>; rel="describedBy"',
         }
         headers.update({k.lower(): v for k, v in err.headers.items()})
         return Response(err.status, headers, _dumps(problem_document(err, request_id)))

@@ -74,7 +74,9 @@ class FaultConfig:
         return asdict(self)
 
     def delay_s(self, rng: random.Random) -> float:
-        jitter = self.latency_jitter_ms * rng.lognormvariate(0.0, 0.75) if self.latency_jitter_ms else 0
+        jitter = (
+            self.latency_jitter_ms * rng.lognormvariate(0.0, 0.75) if self.latency_jitter_ms else 0
+        )
         return (self.latency_ms + jitter) / 1000.0
 
     def draw(self, rng: random.Random) -> str | None:

@@ -100,4 +100,3 @@ def resource_links(
         target = f"{defs}{_schema_name(child)}/CollectionResponse.json"
         links.append(_link(rel, api + _fill(child, params), "GET", target))
     return links
-

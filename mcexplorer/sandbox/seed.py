@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from mcexplorer.sandbox.resources.records import (
+    make_automation,
     make_campaign,
+    make_category,
     make_list,
     make_member,
     make_merge_field,
+    make_segment,
     make_template,
+    seed_params,
+    set_automation_status,
 )
 from mcexplorer.sandbox.store import Store
 
 ISO = "%Y-%m-%dT%H:%M:%S+00:00"
-
-
-@cache
-def seed_params() -> dict[str, Any]:
-    text = resources.files("mcexplorer.data").joinpath("seed.json").read_text(encoding="utf-8")
-    params: dict[str, Any] = json.loads(text)
-    return params
 
 
 def populate(store: Store) -> None:
@@ -54,8 +49,6 @@ def populate(store: Store) -> None:
     for name in params["templates"]:
         html = f"<html><body><h1>{name}</h1><p>*|MC:BODY|*</p></body></html>"
         make_template(store, {"name": name, "html": html}, stamp)
-    from mcexplorer.sandbox.resources.automations import seed_automations
-
     seed_automations(store, params["automations"], base.strftime(ISO))
 
 
@@ -110,19 +103,17 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
         store.notes[key] = {
             note_id: {"id": note_id, "created_at": member["last_changed"], "note": note}
         }
-    from mcexplorer.sandbox.resources.segments import make_segment
-
     for name in params["segment_names"]:
         chosen = rng.sample(members, min(25, len(members)))
         make_segment(store, list_id, name, [m["id"] for m in chosen], when.strftime(ISO))
-    from mcexplorer.sandbox.resources.interests import make_category
-
     for category in params["interest_categories"]:
         make_category(store, list_id, category["title"], category["type"], category["interests"])
     _seed_campaigns(store, params, record, when)
 
 
-def _seed_campaigns(store: Store, params: dict[str, Any], lst: dict[str, Any], when: datetime) -> None:
+def _seed_campaigns(
+    store: Store, params: dict[str, Any], lst: dict[str, Any], when: datetime
+) -> None:
     rng = store.rng
     words = params["campaign_words"]
     for n in range(params["campaigns_per_list"]):
@@ -153,3 +144,19 @@ def _seed_campaigns(store: Store, params: dict[str, Any], lst: dict[str, Any], w
                 emails_sent=sent,
                 send_time=(created + timedelta(days=1)).strftime(ISO),
             )
+
+
+def seed_automations(store: Store, specs: list[dict[str, Any]], created: str) -> None:
+    list_id = next(iter(store.lists))
+    for spec in specs:
+        fields = {
+            "recipients": {"list_id": list_id},
+            "settings": {"title": spec["title"], "from_name": store.account["account_name"]},
+            "trigger_settings": {
+                "workflow_type": spec["workflow_type"],
+                "workflow_title": spec["title"],
+            },
+        }
+        record = make_automation(store, fields, created, spec["emails"])
+        set_automation_status(store, record, "sending")
+        record["start_time"] = created

@@ -9,7 +9,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcexplorer.sandbox.batches import Batch
 
 Record = dict[str, Any]
 
@@ -44,7 +47,7 @@ class Store:
     automations: dict[str, Record] = field(default_factory=dict)
     automation_emails: dict[str, dict[str, Record]] = field(default_factory=dict)
     templates: dict[int, Record] = field(default_factory=dict)
-    batches: dict[str, Any] = field(default_factory=dict)  # id -> batches.Batch
+    batches: dict[str, Batch] = field(default_factory=dict)
     batch_webhooks: dict[str, Record] = field(default_factory=dict)
     # Delivery times of batch-webhook events not yet delivered (monotonic seconds).
     webhook_queue: deque[float] = field(default_factory=deque)

@@ -22,13 +22,13 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 def pack_results(batch_id: str, results: list[dict[str, Any]]) -> bytes:
     """`<id>/1.json`, `<id>/2.json`, ... (at most RESULTS_PER_FILE each) and one empty file."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped:
-        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-            chunks = [
-                results[i : i + RESULTS_PER_FILE] for i in range(0, len(results), RESULTS_PER_FILE)
-            ]
-            for number, chunk in enumerate(chunks, start=1):
-                _add(tar, f"{batch_id}/{number}.json", json.dumps(chunk).encode())
-            # Real archives sometimes hold an empty file; readers must tolerate it.
-            _add(tar, f"{batch_id}/{len(chunks) + 1}.json", b"")
+    chunks = [results[i : i + RESULTS_PER_FILE] for i in range(0, len(results), RESULTS_PER_FILE)]
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped,
+        tarfile.open(fileobj=zipped, mode="w", format=tarfile.USTAR_FORMAT) as tar,
+    ):
+        for number, chunk in enumerate(chunks, start=1):
+            _add(tar, f"{batch_id}/{number}.json", json.dumps(chunk).encode())
+        # Real archives sometimes hold an empty file; readers must tolerate it.
+        _add(tar, f"{batch_id}/{len(chunks) + 1}.json", b"")
     return buffer.getvalue()

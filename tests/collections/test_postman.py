@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.collections import Collection
+from mcexplorer.core.collections import Collection, SaveConflict
 from mcexplorer.core.postman import PostmanImportError, import_postman, write_collection
 
 FIXTURE = (
@@ -83,8 +83,6 @@ def test_written_collection_loads_and_fills_from_variables(tmp_path: Path) -> No
 def test_importing_twice_does_not_overwrite_without_force(tmp_path: Path) -> None:
     dest = tmp_path / "chores"
     write_collection(import_postman(_fixture()), dest)
-    from mcexplorer.core.collections import SaveConflict
-
     (dest / "ping.request.json").write_text("{}", encoding="utf-8")
     with pytest.raises(SaveConflict):
         write_collection(import_postman(_fixture()), dest)

@@ -51,15 +51,31 @@ def read_archive(data: bytes) -> dict[str, bytes]:
 def operations(list_id: str) -> list[dict[str, Any]]:
     member = {"email_address": "batched@example.com", "status": "subscribed"}
     return [
-        {"method": "POST", "path": f"/lists/{list_id}/members", "body": json.dumps(member),
-         "operation_id": "add"},
-        {"method": "PATCH", "path": f"/lists/{list_id}/members/batched@example.com",
-         "body": json.dumps({"merge_fields": {"FNAME": "Bea"}}), "operation_id": "name"},
-        {"method": "GET", "path": f"/lists/{list_id}/members", "params": {"count": 2},
-         "operation_id": "page"},
+        {
+            "method": "POST",
+            "path": f"/lists/{list_id}/members",
+            "body": json.dumps(member),
+            "operation_id": "add",
+        },
+        {
+            "method": "PATCH",
+            "path": f"/lists/{list_id}/members/batched@example.com",
+            "body": json.dumps({"merge_fields": {"FNAME": "Bea"}}),
+            "operation_id": "name",
+        },
+        {
+            "method": "GET",
+            "path": f"/lists/{list_id}/members",
+            "params": {"count": 2},
+            "operation_id": "page",
+        },
         {"method": "GET", "path": "/no/such/thing", "operation_id": "missing"},
-        {"method": "POST", "path": f"/lists/{list_id}/members", "body": "{not json",
-         "operation_id": "broken"},
+        {
+            "method": "POST",
+            "path": f"/lists/{list_id}/members",
+            "body": "{not json",
+            "operation_id": "broken",
+        },
     ]
 
 
@@ -71,7 +87,10 @@ def test_lifecycle_runs_operations_against_the_account(
     batch = submitted.json()
     url = f"batches/{batch['id']}"
     assert (batch["status"], batch["total_operations"], batch["response_body_url"]) == (
-        "pending", 5, "")
+        "pending",
+        5,
+        "",
+    )
 
     clock.now += batches.PENDING_S
     assert api.get(url).json()["status"] == "preprocessing"
@@ -101,7 +120,12 @@ def test_lifecycle_runs_operations_against_the_account(
     results = [r for body in files.values() if body for r in json.loads(body)]
     by_id = {r["operation_id"]: r for r in results}
     assert [by_id[k]["status_code"] for k in ("add", "name", "page", "missing", "broken")] == [
-        200, 200, 200, 404, 400]
+        200,
+        200,
+        200,
+        404,
+        400,
+    ]
     assert all(isinstance(r["response"], str) for r in results)
     assert json.loads(by_id["add"]["response"])["email_address"] == "batched@example.com"
     assert len(json.loads(by_id["page"]["response"])["members"]) == 2

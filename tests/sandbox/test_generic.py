@@ -18,7 +18,9 @@ def _top_keys(template: str, method: str = "GET") -> set[str]:
 def test_every_catalog_operation_has_an_answer() -> None:
     ops = Catalog.load().operations
     assert len(ops) == 270
-    assert [o for o in ops if Catalog.load().match([s for s in o.template.split("/") if s]) is None] == []
+    assert [
+        o for o in ops if Catalog.load().match([s for s in o.template.split("/") if s]) is None
+    ] == []
 
 
 def test_collection_shape_and_links(api: httpx.Client) -> None:

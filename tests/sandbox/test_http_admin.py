@@ -27,10 +27,20 @@ def test_reset_zeroes_stats_and_restores_state(api: httpx.Client, admin: httpx.C
             "name": "Reset me",
             "permission_reminder": "You signed up.",
             "email_type_option": False,
-            "contact": {"company": "Demo", "address1": "1 St", "city": "Town", "state": "ST",
-                        "zip": "00000", "country": "US"},
-            "campaign_defaults": {"from_name": "Demo", "from_email": "demo@example.com",
-                                  "subject": "Hi", "language": "en"},
+            "contact": {
+                "company": "Demo",
+                "address1": "1 St",
+                "city": "Town",
+                "state": "ST",
+                "zip": "00000",
+                "country": "US",
+            },
+            "campaign_defaults": {
+                "from_name": "Demo",
+                "from_email": "demo@example.com",
+                "subject": "Hi",
+                "language": "en",
+            },
         },
     )
     assert created.status_code == 200, created.text

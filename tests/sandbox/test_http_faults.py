@@ -38,9 +38,10 @@ def test_503_with_retry_after(api: httpx.Client, admin: httpx.Client) -> None:
     assert (response.status_code, response.headers["retry-after"]) == (503, "2")
 
 
-@pytest.mark.parametrize(("kind", "title"), [("500", "Internal Server Error"),
-                                             ("502", "Bad Gateway"),
-                                             ("504", "Gateway Timeout")])
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [("500", "Internal Server Error"), ("502", "Bad Gateway"), ("504", "Gateway Timeout")],
+)
 def test_ambiguous_5xx_sometimes_applied(
     api: httpx.Client, admin: httpx.Client, kind: str, title: str
 ) -> None:
@@ -93,9 +94,7 @@ def test_firewall_after_a_burst_of_404s(api: httpx.Client, admin: httpx.Client) 
     assert api.get("ping").status_code == 200
 
 
-def test_404s_not_in_a_row_do_not_trip_the_firewall(
-    api: httpx.Client, admin: httpx.Client
-) -> None:
+def test_404s_not_in_a_row_do_not_trip_the_firewall(api: httpx.Client, admin: httpx.Client) -> None:
     _faults(admin, firewall_after_404s=2)
     for _ in range(3):
         assert api.get("lists/missing-list").status_code == 404

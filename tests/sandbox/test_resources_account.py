@@ -7,11 +7,21 @@ import pytest
 
 LIST_BODY = {
     "name": "Fresh audience",
-    "contact": {"company": "Demo", "address1": "1 Road", "city": "Town", "state": "",
-                "zip": "1", "country": "DE"},
+    "contact": {
+        "company": "Demo",
+        "address1": "1 Road",
+        "city": "Town",
+        "state": "",
+        "zip": "1",
+        "country": "DE",
+    },
     "permission_reminder": "You asked for it.",
-    "campaign_defaults": {"from_name": "Demo", "from_email": "d@example.com",
-                          "subject": "", "language": "en"},
+    "campaign_defaults": {
+        "from_name": "Demo",
+        "from_email": "d@example.com",
+        "subject": "",
+        "language": "en",
+    },
     "email_type_option": False,
 }
 
@@ -26,7 +36,9 @@ def test_root_links_cover_the_main_resources(api: httpx.Client, sandbox_url: str
     assert root["role"] == "owner"
     assert root["total_subscribers"] > 0
     links = {link["rel"]: link for link in root["_links"]}
-    assert {"self", "lists", "campaigns", "reports", "automations", "batches", "templates"} <= set(links)
+    assert {"self", "lists", "campaigns", "reports", "automations", "batches", "templates"} <= set(
+        links
+    )
     assert links["lists"]["href"] == sandbox_url + "lists"
     assert links["lists"]["method"] == "GET"
 
@@ -59,12 +71,16 @@ def test_create_list_missing_fields(api: httpx.Client) -> None:
 def test_static_segment_members(api: httpx.Client, list_id: str) -> None:
     members = api.get(f"lists/{list_id}/members", params={"count": 3}).json()["members"]
     emails = [m["email_address"] for m in members]
-    segment = api.post(f"lists/{list_id}/segments", json={"name": "Three", "static_segment": emails[:2]})
+    segment = api.post(
+        f"lists/{list_id}/segments", json={"name": "Three", "static_segment": emails[:2]}
+    )
     assert segment.status_code == 200
     sid = segment.json()["id"]
     assert segment.json()["member_count"] == 2
-    changed = api.post(f"lists/{list_id}/segments/{sid}",
-                       json={"members_to_add": [emails[2]], "members_to_remove": [emails[0]]})
+    changed = api.post(
+        f"lists/{list_id}/segments/{sid}",
+        json={"members_to_add": [emails[2]], "members_to_remove": [emails[0]]},
+    )
     assert changed.json()["total_added"] == 1 and changed.json()["total_removed"] == 1
     inside = api.get(f"lists/{list_id}/segments/{sid}/members").json()
     assert {m["email_address"] for m in inside["members"]} == set(emails[1:])
@@ -124,7 +140,10 @@ def test_search_members(api: httpx.Client, list_id: str) -> None:
 
 
 def test_batch_webhooks_limit(api: httpx.Client) -> None:
-    made = [api.post("batch-webhooks", json={"url": f"https://hooks.example.com/{n}"}) for n in range(20)]
+    made = [
+        api.post("batch-webhooks", json={"url": f"https://hooks.example.com/{n}"})
+        for n in range(20)
+    ]
     try:
         assert all(r.status_code == 200 for r in made)
         assert api.get("batch-webhooks").json()["total_items"] == 20

@@ -32,8 +32,12 @@ def draft(api: httpx.Client, **settings: str) -> dict[str, object]:
     body = {
         "type": "regular",
         "recipients": {"list_id": list_id},
-        "settings": {"subject_line": "Hello", "from_name": "Demo", "reply_to": "r@example.com",
-                     **settings},
+        "settings": {
+            "subject_line": "Hello",
+            "from_name": "Demo",
+            "reply_to": "r@example.com",
+            **settings,
+        },
     }
     reply = api.post("campaigns", json=body)
     assert reply.status_code == 200
@@ -78,7 +82,12 @@ def test_send_needs_settings(api: httpx.Client) -> None:
 def test_schedule_unschedule_and_cancel(api: httpx.Client, clock: StepClock) -> None:
     cid = draft(api)["id"]
     actions = f"campaigns/{cid}/actions"
-    assert api.post(f"{actions}/schedule", json={"schedule_time": "2030-01-01T10:00:00+00:00"}).status_code == 204
+    assert (
+        api.post(
+            f"{actions}/schedule", json={"schedule_time": "2030-01-01T10:00:00+00:00"}
+        ).status_code
+        == 204
+    )
     assert api.get(f"campaigns/{cid}").json()["status"] == "schedule"
     assert api.post(f"{actions}/unschedule").status_code == 204
     assert api.post(f"{actions}/unschedule").status_code == 400
@@ -115,9 +124,20 @@ def test_create_rejects_bad_type(api: httpx.Client) -> None:
 
 def test_test_email_and_patch(api: httpx.Client) -> None:
     cid = draft(api)["id"]
-    test = api.post(f"campaigns/{cid}/actions/test",
-                    json={"test_emails": ["qa@example.com"], "send_type": "html"})
+    test = api.post(
+        f"campaigns/{cid}/actions/test",
+        json={"test_emails": ["qa@example.com"], "send_type": "html"},
+    )
     assert test.status_code == 204
     patched = api.patch(f"campaigns/{cid}", json={"settings": {"subject_line": "Changed"}})
     assert patched.json()["settings"]["subject_line"] == "Changed"
     assert patched.json()["settings"]["from_name"] == "Demo"
+
+
+def test_content_from_a_template(api: httpx.Client) -> None:
+    cid = draft(api)["id"]
+    template = api.get("templates").json()["templates"][0]
+    reply = api.put(f"campaigns/{cid}/content", json={"template": {"id": template["id"]}})
+    assert template["name"] in reply.json()["html"]
+    missing = api.put(f"campaigns/{cid}/content", json={"template": {"id": 1}})
+    assert missing.status_code == 400

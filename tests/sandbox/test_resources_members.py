@@ -23,8 +23,12 @@ def test_create_read_update_archive(api: httpx.Client, list_id: str) -> None:
     base = f"lists/{list_id}/members"
     created = api.post(
         base,
-        json={"email_address": "Carla.Crud@example.com", "status": "subscribed",
-              "merge_fields": {"FNAME": "Carla"}, "tags": ["alpha"]},
+        json={
+            "email_address": "Carla.Crud@example.com",
+            "status": "subscribed",
+            "merge_fields": {"FNAME": "Carla"},
+            "tags": ["alpha"],
+        },
     )
     assert created.status_code == 200
     member = created.json()
@@ -49,7 +53,9 @@ def test_create_read_update_archive(api: httpx.Client, list_id: str) -> None:
 def test_post_existing_member_is_member_exists(api: httpx.Client, list_id: str) -> None:
     body = {"email_address": "twice@example.com", "status": "subscribed"}
     assert api.post(f"lists/{list_id}/members", json=body).status_code == 200
-    again = api.post(f"lists/{list_id}/members", json={**body, "email_address": "TWICE@example.com"})
+    again = api.post(
+        f"lists/{list_id}/members", json={**body, "email_address": "TWICE@example.com"}
+    )
     assert again.status_code == 400
     assert again.json()["title"] == "Member Exists"
 
@@ -72,8 +78,11 @@ def test_put_upserts_and_needs_status_if_new(api: httpx.Client, list_id: str) ->
 def test_unknown_merge_tag_lists_errors(api: httpx.Client, list_id: str) -> None:
     reply = api.post(
         f"lists/{list_id}/members",
-        json={"email_address": "merge@example.com", "status": "subscribed",
-              "merge_fields": {"SHOESIZE": "42"}},
+        json={
+            "email_address": "merge@example.com",
+            "status": "subscribed",
+            "merge_fields": {"SHOESIZE": "42"},
+        },
     )
     assert reply.status_code == 400
     problem = reply.json()
@@ -99,8 +108,11 @@ def test_required_and_number_merge_fields(api: httpx.Client) -> None:
         assert {"field": "LTV", "message": "Please enter a value"} in reply.json()["errors"]
         not_number = api.post(
             f"lists/{list_id}/members",
-            json={"email_address": "ltv@example.com", "status": "subscribed",
-                  "merge_fields": {"LTV": "lots"}},
+            json={
+                "email_address": "ltv@example.com",
+                "status": "subscribed",
+                "merge_fields": {"LTV": "lots"},
+            },
         )
         assert {"field": "LTV", "message": "Please enter a number"} in not_number.json()["errors"]
     finally:
@@ -140,8 +152,10 @@ def test_tags_add_and_remove(api: httpx.Client, list_id: str) -> None:
     email = "tagged@example.com"
     api.post(f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"})
     tags_url = f"lists/{list_id}/members/{email}/tags"
-    added = api.post(tags_url, json={"tags": [{"name": "gold", "status": "active"},
-                                             {"name": "beta", "status": "active"}]})
+    added = api.post(
+        tags_url,
+        json={"tags": [{"name": "gold", "status": "active"}, {"name": "beta", "status": "active"}]},
+    )
     assert added.status_code == 204
     assert sorted(t["name"] for t in api.get(tags_url).json()["tags"]) == ["beta", "gold"]
     api.post(tags_url, json={"tags": [{"name": "gold", "status": "inactive"}]})
@@ -168,12 +182,16 @@ def test_delete_permanent_forbids_reimport(api: httpx.Client, list_id: str) -> N
     gone = api.post(f"lists/{list_id}/members/{email}/actions/delete-permanent")
     assert gone.status_code == 204
     assert api.get(f"lists/{list_id}/members/{email}").status_code == 404
-    again = api.post(f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"})
+    again = api.post(
+        f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"}
+    )
     assert again.json()["title"] == "Forgotten Email Not Subscribed"
 
 
 def test_activity_comes_from_sent_campaigns(api: httpx.Client, list_id: str) -> None:
-    member = api.get(f"lists/{list_id}/members", params={"status": "subscribed"}).json()["members"][0]
+    member = api.get(f"lists/{list_id}/members", params={"status": "subscribed"}).json()["members"][
+        0
+    ]
     activity = api.get(f"lists/{list_id}/members/{member['id']}/activity").json()
     sent = api.get("campaigns", params={"status": "sent", "list_id": list_id}).json()
     assert sum(a["action"] == "sent" for a in activity["activity"]) == sent["total_items"]

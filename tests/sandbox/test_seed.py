@@ -8,7 +8,7 @@ import re
 
 from mcexplorer.sandbox.links import catalog_operations, resource_links
 from mcexplorer.sandbox.resources import HANDLERS
-from mcexplorer.sandbox.seed import seed_params
+from mcexplorer.sandbox.resources.records import seed_params
 from mcexplorer.sandbox.store import Store, build_store
 
 
@@ -78,17 +78,24 @@ def test_every_handler_is_a_catalog_operation() -> None:
 
 
 def test_item_links_follow_the_catalog() -> None:
-    links = resource_links("http://127.0.0.1:9/3.0", "/batches/{batch_id}", {"batch_id": "b1"},
-                           item=True)
+    links = resource_links(
+        "http://127.0.0.1:9/3.0", "/batches/{batch_id}", {"batch_id": "b1"}, item=True
+    )
     assert [(link["rel"], link["method"]) for link in links] == [
-        ("self", "GET"), ("parent", "GET"), ("delete", "DELETE")]
+        ("self", "GET"),
+        ("parent", "GET"),
+        ("delete", "DELETE"),
+    ]
     assert links[0]["href"] == "http://127.0.0.1:9/3.0/batches/b1"
-    assert links[1]["targetSchema"].endswith("/schema/3.0/Definitions/Batches/CollectionResponse.json")
+    assert links[1]["targetSchema"].endswith(
+        "/schema/3.0/Definitions/Batches/CollectionResponse.json"
+    )
 
 
 def test_collection_links_offer_create_and_quote_params() -> None:
-    links = resource_links("http://127.0.0.1:9/3.0", "/lists/{list_id}/members",
-                           {"list_id": "a b"}, item=False)
+    links = resource_links(
+        "http://127.0.0.1:9/3.0", "/lists/{list_id}/members", {"list_id": "a b"}, item=False
+    )
     rels = {link["rel"]: link for link in links}
     assert set(rels) == {"self", "parent", "create"}
     assert rels["self"]["href"] == "http://127.0.0.1:9/3.0/lists/a%20b/members"

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+from mcexplorer.core.clock import ManualClock
+from mcexplorer.core.engine import Engine
 from mcexplorer.core.events import AttemptEvent, EventKind
+from mcexplorer.core.keys import Credentials
+from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline, duration, outcome_of, spans_of
 from tests.tui.apps.widget_hosts import THROTTLED_THEN_OK, TimelineHost, screen_text
 
@@ -107,3 +115,26 @@ async def test_show_replaces_and_clear_empties() -> None:
 
 def test_snapshot_timeline_429_then_200(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(TimelineHost(THROTTLED_THEN_OK), terminal_size=(100, 8))
+
+
+async def test_events_from_the_real_engine_draw_a_complete_run() -> None:
+    """A throttled GET against the sandbox, retried until the engine gives up."""
+    clock = ManualClock()
+    policy = RetryPolicy(max_attempts=3, rng=random.Random(1))
+    with SandboxServer(seed=1) as server:
+        credentials = Credentials.api_key(server.demo_key)
+        async with Engine(server.api_url, credentials, policy=policy, clock=clock) as engine:
+            request = ApiRequest("GET", "/lists").with_trigger_error("TooManyRequests")
+            outcome = await engine.send(request)
+    assert outcome.status == 429
+    spans = spans_of(outcome.attempts)
+    assert [s.label for s in spans] == ["#1", "wait", "#2", "wait", "#3"]
+    assert all(s.text.startswith("429 Too Many Requests") for s in spans if s.label != "wait")
+    text, style = outcome_of(outcome.attempts)
+    assert text.startswith("gave up: ") and "3 attempts" in text and style == "$error"
+
+    app = TimelineHost(outcome.attempts)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        assert "3 attempts" in rows[0] and rows[6].startswith(" gave up")

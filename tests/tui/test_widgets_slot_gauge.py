@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+from mcexplorer.core.engine import Engine
+from mcexplorer.core.keys import Credentials
+from mcexplorer.core.request import ApiRequest
 from mcexplorer.core.slots import SlotSnapshot
+from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.slot_gauge import BARS, SlotGauge, SlotWindow, sparkline
 from tests.tui.apps.widget_hosts import RAMP, GaugeHost, screen_text
 
@@ -97,3 +104,30 @@ async def test_gauge_fits_80_columns() -> None:
 def test_snapshot_gauge_full_with_queue(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(GaugeHost(samples=RAMP), terminal_size=(100, 3))
 
+
+
+async def test_gauge_follows_a_real_burst_through_the_engine() -> None:
+    """15 requests at once against the sandbox: the gauge sees 10 in flight and a queue."""
+    app = GaugeHost(samples=[], final=None)
+    queued_seen: list[int] = []
+    async with app.run_test(size=(100, 3)) as pilot:
+        gauge = app.query_one(SlotGauge)
+        with SandboxServer(seed=2, latency_ms=50) as server:
+            credentials = Credentials.api_key(server.demo_key)
+            async with Engine(server.api_url, credentials) as engine:
+
+                def on_slots(snap: SlotSnapshot) -> None:
+                    queued_seen.append(snap.queued)
+                    gauge.sample(snap, time.monotonic())
+
+                engine.slots.add_listener(on_slots)
+                outcomes = await asyncio.gather(
+                    *(engine.send(ApiRequest("GET", "/ping")) for _ in range(15))
+                )
+        await pilot.pause()
+        assert all(o.status == 200 for o in outcomes)
+        assert gauge.snapshot is not None
+        assert gauge.snapshot.peak == 10 and gauge.snapshot.in_flight == 0
+        assert max(queued_seen) == 5
+        assert max(gauge.window.values()) == 10
+        assert "0/10  queued 0  peak 10" in screen_text(app)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mcexplorer.sandbox.resources.common import (
     bad_request,
     body_of,
@@ -13,72 +11,14 @@ from mcexplorer.sandbox.resources.common import (
     not_found,
     route,
 )
+from mcexplorer.sandbox.resources.records import make_automation, set_automation_status
 from mcexplorer.sandbox.routing import Ctx, Reply
-from mcexplorer.sandbox.store import Record, Store
+from mcexplorer.sandbox.store import Record
 
 COLLECTION = "/automations"
 ITEM = "/automations/{workflow_id}"
 EMAILS = ITEM + "/emails"
 EMAIL = EMAILS + "/{workflow_email_id}"
-
-
-def make_automation(store: Store, fields: dict[str, Any], created: str, emails: int) -> Record:
-    workflow_id = store.hex_id()
-    recipients = dict(fields.get("recipients") or {})
-    lst = store.lists.get(recipients.get("list_id", ""))
-    if lst is not None:
-        recipients.update(list_name=lst["name"], list_is_active=True)
-    trigger = dict(fields.get("trigger_settings") or {})
-    record: Record = {
-        "id": workflow_id,
-        "create_time": created,
-        "start_time": "",
-        "status": "save",
-        "emails_sent": 0,
-        "recipients": recipients,
-        "settings": dict(fields.get("settings") or {}),
-        "tracking": {"opens": True, "html_clicks": True, "text_clicks": False},
-        "trigger_settings": {**trigger, "workflow_emails_count": emails},
-    }
-    store.automations[workflow_id] = record
-    store.automation_emails[workflow_id] = {}
-    for position in range(1, emails + 1):
-        email_id = store.hex_id()
-        title = f"{record['settings'].get('title', 'Automation')} email {position}"
-        store.automation_emails[workflow_id][email_id] = {
-            "id": email_id,
-            "workflow_id": workflow_id,
-            "position": position,
-            "delay": {"amount": position - 1, "type": "day", "direction": "after", "action": "signup"},
-            "create_time": created,
-            "start_time": "",
-            "status": "save",
-            "emails_sent": 0,
-            "send_time": "",
-            "content_type": "template",
-            "recipients": recipients,
-            "settings": {"title": title, "subject_line": title},
-        }
-    return record
-
-
-def seed_automations(store: Store, specs: list[dict[str, Any]], created: str) -> None:
-    list_id = next(iter(store.lists))
-    for spec in specs:
-        fields = {
-            "recipients": {"list_id": list_id},
-            "settings": {"title": spec["title"], "from_name": store.account["account_name"]},
-            "trigger_settings": {"workflow_type": spec["workflow_type"], "workflow_title": spec["title"]},
-        }
-        record = make_automation(store, fields, created, spec["emails"])
-        _set_status(store, record, "sending")
-        record["start_time"] = created
-
-
-def _set_status(store: Store, automation: Record, status: str) -> None:
-    automation["status"] = status
-    for email in store.automation_emails[automation["id"]].values():
-        email["status"] = status
 
 
 def _automation(ctx: Ctx) -> Record:
@@ -109,7 +49,9 @@ def create_automation(ctx: Ctx) -> Reply:
     body = body_of(ctx)
     list_id = (body["recipients"] or {}).get("list_id")
     if list_id not in ctx.store.lists:
-        raise bad_request(f"The list '{list_id}' does not exist in this account.", "Invalid Resource")
+        raise bad_request(
+            f"The list '{list_id}' does not exist in this account.", "Invalid Resource"
+        )
     record = make_automation(ctx.store, body, ctx.store.now_iso(), 1)
     return item_reply(ctx, record, ITEM, workflow_id=record["id"])
 
@@ -121,14 +63,14 @@ def read_automation(ctx: Ctx) -> Reply:
 
 @route("POST", ITEM + "/actions/pause-all-emails")
 def pause_all(ctx: Ctx) -> Reply:
-    _set_status(ctx.store, _automation(ctx), "paused")
+    set_automation_status(ctx.store, _automation(ctx), "paused")
     return no_content()
 
 
 @route("POST", ITEM + "/actions/start-all-emails")
 def start_all(ctx: Ctx) -> Reply:
     automation = _automation(ctx)
-    _set_status(ctx.store, automation, "sending")
+    set_automation_status(ctx.store, automation, "sending")
     automation["start_time"] = automation["start_time"] or ctx.store.now_iso()
     return no_content()
 
@@ -136,7 +78,9 @@ def start_all(ctx: Ctx) -> Reply:
 @route("GET", EMAILS)
 def list_emails(ctx: Ctx) -> Reply:
     records = list(ctx.store.automation_emails[_automation(ctx)["id"]].values())
-    return collection_reply(ctx, "emails", records, item_template=EMAIL, id_param="workflow_email_id")
+    return collection_reply(
+        ctx, "emails", records, item_template=EMAIL, id_param="workflow_email_id"
+    )
 
 
 @route("GET", EMAIL)

@@ -50,7 +50,9 @@ def render_campaign(store: Store, campaign: Record) -> Record:
     recipients = dict(body["recipients"])
     lst = store.lists.get(recipients.get("list_id", ""))
     if lst is not None:
-        subscribed = sum(1 for m in store.members[lst["id"]].values() if m["status"] == "subscribed")
+        subscribed = sum(
+            1 for m in store.members[lst["id"]].values() if m["status"] == "subscribed"
+        )
         recipients.update(list_name=lst["name"], list_is_active=True, recipient_count=subscribed)
     body["recipients"] = recipients
     if campaign["status"] in ("sending", "sent"):
@@ -95,7 +97,9 @@ def create_campaign(ctx: Ctx) -> Reply:
     body = body_of(ctx)
     list_id = (body.get("recipients") or {}).get("list_id")
     if list_id and list_id not in ctx.store.lists:
-        raise bad_request(f"The list '{list_id}' does not exist in this account.", "Invalid Resource")
+        raise bad_request(
+            f"The list '{list_id}' does not exist in this account.", "Invalid Resource"
+        )
     return _reply(ctx, make_campaign(ctx.store, body, ctx.store.now_iso()))
 
 
@@ -120,7 +124,9 @@ def delete_campaign(ctx: Ctx) -> Reply:
     campaign = _campaign(ctx)
     if campaign["status"] == "sending":
         raise ApiError(
-            405, "Method Not Allowed", "This campaign is being sent right now and cannot be deleted."
+            405,
+            "Method Not Allowed",
+            "This campaign is being sent right now and cannot be deleted.",
         )
     del ctx.store.campaigns[campaign["id"]]
     ctx.store.contents.pop(campaign["id"], None)
@@ -139,7 +145,8 @@ def put_content(ctx: Ctx) -> Reply:
     body = body_of(ctx, partial=True)
     content = ctx.store.contents[campaign["id"]]
     if "template" in body:
-        template = ctx.store.templates.get(int((body["template"] or {}).get("id", 0) or 0))
+        raw_id = str(body["template"].get("id", ""))
+        template = ctx.store.templates.get(int(raw_id)) if raw_id.isdigit() else None
         if template is None:
             raise bad_request("The template in this content does not exist.", "Invalid Resource")
         content["html"] = template["html"]

@@ -11,44 +11,14 @@ from mcexplorer.sandbox.resources.common import (
     route,
 )
 from mcexplorer.sandbox.resources.lists import get_list
+from mcexplorer.sandbox.resources.records import make_category, make_interest
 from mcexplorer.sandbox.routing import Ctx, Reply
-from mcexplorer.sandbox.store import Record, Store
+from mcexplorer.sandbox.store import Record
 
 CATEGORIES = "/lists/{list_id}/interest-categories"
 CATEGORY = CATEGORIES + "/{interest_category_id}"
 INTERESTS = CATEGORY + "/interests"
 INTEREST = INTERESTS + "/{interest_id}"
-
-
-def make_category(store: Store, list_id: str, title: str, kind: str, names: list[str]) -> Record:
-    category_id = store.hex_id()
-    record: Record = {
-        "list_id": list_id,
-        "id": category_id,
-        "title": title,
-        "display_order": len(store.interest_categories[list_id]),
-        "type": kind,
-    }
-    store.interest_categories[list_id][category_id] = record
-    store.interests[category_id] = {}
-    for name in names:
-        _make_interest(store, record, name)
-    return record
-
-
-def _make_interest(store: Store, category: Record, name: str) -> Record:
-    interests = store.interests[category["id"]]
-    interest_id = store.hex_id()
-    record: Record = {
-        "category_id": category["id"],
-        "list_id": category["list_id"],
-        "id": interest_id,
-        "name": name,
-        "subscriber_count": "0",
-        "display_order": len(interests),
-    }
-    interests[interest_id] = record
-    return record
 
 
 def _categories(ctx: Ctx) -> dict[str, Record]:
@@ -74,7 +44,12 @@ def list_categories(ctx: Ctx) -> Reply:
     records = list(_categories(ctx).values())
     extra = {"list_id": ctx.params["list_id"]}
     return collection_reply(
-        ctx, "categories", records, item_template=CATEGORY, id_param="interest_category_id", extra=extra
+        ctx,
+        "categories",
+        records,
+        item_template=CATEGORY,
+        id_param="interest_category_id",
+        extra=extra,
     )
 
 
@@ -120,7 +95,7 @@ def list_interests(ctx: Ctx) -> Reply:
 @route("POST", INTERESTS)
 def add_interest(ctx: Ctx) -> Reply:
     category = _category(ctx)
-    record = _make_interest(ctx.store, category, body_of(ctx)["name"])
+    record = make_interest(ctx.store, category, body_of(ctx)["name"])
     return item_reply(ctx, record, INTEREST, interest_id=record["id"])
 
 

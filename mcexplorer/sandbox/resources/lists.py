@@ -13,7 +13,12 @@ from mcexplorer.sandbox.resources.common import (
     not_found,
     route,
 )
-from mcexplorer.sandbox.resources.records import make_list, make_merge_field, subscriber_hash
+from mcexplorer.sandbox.resources.records import (
+    make_list,
+    make_merge_field,
+    seed_params,
+    subscriber_hash,
+)
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record, Store
 
@@ -59,13 +64,12 @@ def render_list(store: Store, record: Record) -> Record:
 
 def _sent_to(campaign: Record, list_id: str) -> bool:
     return bool(
-        campaign["recipients"].get("list_id") == list_id and campaign["status"] in ("sending", "sent")
+        campaign["recipients"].get("list_id") == list_id
+        and campaign["status"] in ("sending", "sent")
     )
 
 
 def _max_audiences(store: Store) -> int:
-    from mcexplorer.sandbox.seed import seed_params
-
     limits: dict[str, int] = seed_params()["max_audiences"]
     return limits.get(store.account.get("pricing_plan_type", "monthly"), 100)
 
@@ -92,8 +96,6 @@ def list_lists(ctx: Ctx) -> Reply:
 
 @route("POST", "/lists")
 def create_list(ctx: Ctx) -> Reply:
-    from mcexplorer.sandbox.seed import seed_params
-
     body = body_of(ctx)
     store = ctx.store
     if len(store.lists) >= _max_audiences(store):
@@ -130,9 +132,12 @@ def update_list(ctx: Ctx) -> Reply:
 def delete_list(ctx: Ctx) -> Reply:
     store = ctx.store
     list_id = get_list(store, ctx.params["list_id"])["id"]
-    for table in (store.lists, store.members, store.merge_fields, store.segments):
+    for segment_id in store.segments.pop(list_id):
+        del store.segment_members[segment_id]
+    for category_id in store.interest_categories.pop(list_id):
+        del store.interests[category_id]
+    for table in (store.lists, store.members, store.merge_fields):
         table.pop(list_id, None)
-    store.interest_categories.pop(list_id, None)
     for key in [k for k in store.notes if k[0] == list_id]:
         del store.notes[key]
     return no_content()
@@ -153,7 +158,9 @@ def batch_subscribe(ctx: Ctx) -> Reply:
         email = str(entry.get("email_address", ""))
         exists = subscriber_hash(email) in store.members[list_id]
         if exists and not update_existing:
-            errors.append(_batch_error(email, f"{email} is already a list member.", "ERROR_CONTACT_EXISTS"))
+            errors.append(
+                _batch_error(email, f"{email} is already a list member.", "ERROR_CONTACT_EXISTS")
+            )
             continue
         try:
             fields = {**entry, "status_if_new": entry.get("status", "subscribed")}
@@ -176,4 +183,10 @@ def batch_subscribe(ctx: Ctx) -> Reply:
 
 
 def _batch_error(email: str, message: str, code: str) -> dict[str, Any]:
-    return {"email_address": email, "error": message, "error_code": code, "field": "", "field_message": ""}
+    return {
+        "email_address": email,
+        "error": message,
+        "error_code": code,
+        "field": "",
+        "field_message": "",
+    }

@@ -39,7 +39,10 @@ def change_tags(ctx: Ctx) -> Reply:
     member = _member(ctx)
     changes = body_of(ctx)["tags"]
     errors = [
-        {"field": f"tags.item:{i}", "message": "Each tag needs a name (and status active/inactive)."}
+        {
+            "field": f"tags.item:{i}",
+            "message": "Each tag needs a name (and status active/inactive).",
+        }
         for i, tag in enumerate(changes)
         if not isinstance(tag, dict)
         or not isinstance(tag.get("name"), str)
@@ -130,7 +133,9 @@ def member_activity(ctx: Ctx) -> Reply:
         if campaign["status"] not in ("sending", "sent"):
             continue
         base = {"campaign_id": campaign["id"], "title": campaign["settings"].get("title", "")}
-        events.append({**base, "action": "sent", "timestamp": campaign["send_time"], "type": "regular"})
+        events.append(
+            {**base, "action": "sent", "timestamp": campaign["send_time"], "type": "regular"}
+        )
         digest = hashlib.md5((campaign["id"] + member["id"]).encode()).digest()
         if digest[0] < 90:  # about a third of recipients opened, the same ones every run
             events.append({**base, "action": "open", "timestamp": campaign["send_time"]})

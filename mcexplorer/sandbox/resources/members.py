@@ -17,7 +17,7 @@ from mcexplorer.sandbox.resources.common import (
     route,
 )
 from mcexplorer.sandbox.resources.lists import get_list
-from mcexplorer.sandbox.resources.records import make_member, set_tags, subscriber_hash
+from mcexplorer.sandbox.resources.records import make_member, subscriber_hash
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record, Store
 
@@ -78,7 +78,9 @@ def _check_email(email: str) -> None:
         )
 
 
-def create_member(store: Store, list_id: str, email: str, status: str, fields: dict[str, Any]) -> Record:
+def create_member(
+    store: Store, list_id: str, email: str, status: str, fields: dict[str, Any]
+) -> Record:
     _check_email(email)
     if (list_id, subscriber_hash(email)) in store.forgotten:
         raise bad_request(
@@ -138,7 +140,12 @@ def upsert_member(store: Store, list_id: str, email: str, fields: dict[str, Any]
     status = fields.get("status_if_new")
     if status is None:
         raise invalid(
-            [{"field": "status_if_new", "message": "Required for a contact not yet in the audience."}]
+            [
+                {
+                    "field": "status_if_new",
+                    "message": "Required for a contact not yet in the audience.",
+                }
+            ]
         )
     if existing is not None:
         del store.members[list_id][existing["id"]]
@@ -201,7 +208,12 @@ def put_member(ctx: Ctx) -> Reply:
     email = str(body["email_address"])
     if subscriber_hash(email) != member_key(ctx.params["subscriber_hash"]):
         raise invalid(
-            [{"field": "email_address", "message": "Does not match the subscriber hash in the path."}]
+            [
+                {
+                    "field": "email_address",
+                    "message": "Does not match the subscriber hash in the path.",
+                }
+            ]
         )
     member = upsert_member(store, list_id, email, body)
     return item_reply(ctx, member, subscriber_hash=member["id"])

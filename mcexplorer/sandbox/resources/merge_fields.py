@@ -18,7 +18,16 @@ from mcexplorer.sandbox.store import Record
 
 COLLECTION = "/lists/{list_id}/merge-fields"
 ITEM = COLLECTION + "/{merge_id}"
-EDITABLE = ("name", "required", "default_value", "public", "display_order", "options", "help_text", "tag")
+EDITABLE = (
+    "name",
+    "required",
+    "default_value",
+    "public",
+    "display_order",
+    "options",
+    "help_text",
+    "tag",
+)
 
 
 def _fields(ctx: Ctx) -> dict[int, Record]:

@@ -1,13 +1,14 @@
-"""Constructors for stored records, shared by the seed and the create handlers."""
+"""Constructors for stored records and the seed parameters, shared by seed and handlers."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from mcexplorer.sandbox.store import Record, Store
-
-MEMBER_STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional")
 
 
 def subscriber_hash(email: str) -> str:
@@ -179,3 +180,108 @@ def make_template(store: Store, fields: dict[str, Any], created: str) -> Record:
     }
     store.templates[template_id] = record
     return record
+
+
+@cache
+def seed_params() -> dict[str, Any]:
+    text = resources.files("mcexplorer.data").joinpath("seed.json").read_text(encoding="utf-8")
+    params: dict[str, Any] = json.loads(text)
+    return params
+
+
+def make_segment(store: Store, list_id: str, name: str, hashes: list[str], created: str) -> Record:
+    segment_id = store.int_id()
+    record: Record = {
+        "id": segment_id,
+        "name": name,
+        "type": "static",
+        "created_at": created,
+        "updated_at": created,
+        "options": {},
+        "list_id": list_id,
+    }
+    store.segments[list_id][segment_id] = record
+    store.segment_members[segment_id] = set(hashes)
+    return record
+
+
+def make_category(store: Store, list_id: str, title: str, kind: str, names: list[str]) -> Record:
+    category_id = store.hex_id()
+    record: Record = {
+        "list_id": list_id,
+        "id": category_id,
+        "title": title,
+        "display_order": len(store.interest_categories[list_id]),
+        "type": kind,
+    }
+    store.interest_categories[list_id][category_id] = record
+    store.interests[category_id] = {}
+    for name in names:
+        make_interest(store, record, name)
+    return record
+
+
+def make_interest(store: Store, category: Record, name: str) -> Record:
+    interests = store.interests[category["id"]]
+    interest_id = store.hex_id()
+    record: Record = {
+        "category_id": category["id"],
+        "list_id": category["list_id"],
+        "id": interest_id,
+        "name": name,
+        "subscriber_count": "0",
+        "display_order": len(interests),
+    }
+    interests[interest_id] = record
+    return record
+
+
+def make_automation(store: Store, fields: dict[str, Any], created: str, emails: int) -> Record:
+    workflow_id = store.hex_id()
+    recipients = dict(fields.get("recipients") or {})
+    lst = store.lists.get(recipients.get("list_id", ""))
+    if lst is not None:
+        recipients.update(list_name=lst["name"], list_is_active=True)
+    trigger = dict(fields.get("trigger_settings") or {})
+    record: Record = {
+        "id": workflow_id,
+        "create_time": created,
+        "start_time": "",
+        "status": "save",
+        "emails_sent": 0,
+        "recipients": recipients,
+        "settings": dict(fields.get("settings") or {}),
+        "tracking": {"opens": True, "html_clicks": True, "text_clicks": False},
+        "trigger_settings": {**trigger, "workflow_emails_count": emails},
+    }
+    store.automations[workflow_id] = record
+    store.automation_emails[workflow_id] = {}
+    for position in range(1, emails + 1):
+        email_id = store.hex_id()
+        title = f"{record['settings'].get('title', 'Automation')} email {position}"
+        store.automation_emails[workflow_id][email_id] = {
+            "id": email_id,
+            "workflow_id": workflow_id,
+            "position": position,
+            "delay": {
+                "amount": position - 1,
+                "type": "day",
+                "direction": "after",
+                "action": "signup",
+            },
+            "create_time": created,
+            "start_time": "",
+            "status": "save",
+            "emails_sent": 0,
+            "send_time": "",
+            "content_type": "template",
+            "recipients": recipients,
+            "settings": {"title": title, "subject_line": title},
+        }
+    return record
+
+
+def set_automation_status(store: Store, automation: Record, status: str) -> None:
+    automation["status"] = status
+    for email in store.automation_emails[automation["id"]].values():
+        email["status"] = status

@@ -15,7 +15,10 @@ def get_root(ctx: Ctx) -> Reply:
     store = ctx.store
     account = dict(store.account)
     account["total_subscribers"] = sum(
-        1 for members in store.members.values() for m in members.values() if m["status"] == "subscribed"
+        1
+        for members in store.members.values()
+        for m in members.values()
+        if m["status"] == "subscribed"
     )
     account["_links"] = resource_links(ctx.base_url, "/", {}, item=True)
     return Reply(body=account)

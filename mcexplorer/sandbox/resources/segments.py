@@ -11,29 +11,15 @@ from mcexplorer.sandbox.resources.common import (
     route,
 )
 from mcexplorer.sandbox.resources.lists import get_list
-from mcexplorer.sandbox.resources.members import ITEM as MEMBER, find_member, member_key
+from mcexplorer.sandbox.resources.members import ITEM as MEMBER
+from mcexplorer.sandbox.resources.members import find_member, member_key
+from mcexplorer.sandbox.resources.records import make_segment
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record, Store
 
 COLLECTION = "/lists/{list_id}/segments"
 ITEM = COLLECTION + "/{segment_id}"
 MEMBERS = ITEM + "/members"
-
-
-def make_segment(store: Store, list_id: str, name: str, hashes: list[str], created: str) -> Record:
-    segment_id = store.int_id()
-    record: Record = {
-        "id": segment_id,
-        "name": name,
-        "type": "static",
-        "created_at": created,
-        "updated_at": created,
-        "options": {},
-        "list_id": list_id,
-    }
-    store.segments[list_id][segment_id] = record
-    store.segment_members[segment_id] = set(hashes)
-    return record
 
 
 def _segment(ctx: Ctx) -> Record:

@@ -213,7 +213,7 @@ class Composer(Vertical):
         trigger = headers.get("X-Trigger-Error")
         rest = {k: v for k, v in headers.items() if k != "X-Trigger-Error"}
         self.query_one("#headers", Input).value = _format_headers(rest)
-        self.query_one("#trigger", Select).value = trigger if trigger else Select.BLANK
+        self.query_one("#trigger", Select).value = trigger if trigger else Select.NULL
         self.query_one("#body", TextArea).text = body
         self.query_one("#issues", Static).update("")
 

@@ -68,7 +68,7 @@ class ProblemPanel(VerticalScroll):
         yield Static(id="problem-facts")
         yield Static(id="problem-reference", classes="-hidden")
         table: DataTable[str] = DataTable(
-            id="problem-errors", classes="-hidden", cursor_type="row", zebra_stripes=True
+            id="problem-errors", classes="-hidden", cursor_type="none", zebra_stripes=True
         )
         yield table
         yield Static(id="problem-explanation", classes="section -hidden")

@@ -175,7 +175,7 @@ class RetryTimeline(Widget):
             Content.assemble(
                 (f"{'Attempts':<{LABEL + OFFSET}}", "bold"),
                 self._axis_ruler(axis, total),
-                f" {attempts} attempt{'s' if attempts != 1 else ''}",
+                (f"  {attempts} attempt{'s' if attempts != 1 else ''}", "bold"),
             )
         ]
         for span in spans:

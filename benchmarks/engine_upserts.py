@@ -1,0 +1,203 @@
+"""Upsert N members three ways against a sandbox in its own process, and compare.
+
+    python benchmarks/engine_upserts.py [--n 2000] [--latency-ms 50] [--rate-503 0.02]
+
+Ways: our engine; the seed's recipe (requests + urllib3 Retry, pool 8, 8 threads);
+plain httpx.AsyncClient(Limits(max_connections=10)) with asyncio.gather. The sandbox runs
+as `mcexplorer sandbox serve` in a subprocess, so client and server don't share a GIL.
+The counters come from /_sandbox/stats, reset (state and counters) before each way.
+Figures: wall time as a multiple of the ideal N x latency / 10 slots, peak in flight at
+the server, 429s, client-side failures, writes applied and repeated, client CPU per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from mcexplorer.core.engine import Engine
+from mcexplorer.core.keys import Credentials
+from mcexplorer.core.request import ApiRequest, subscriber_hash
+
+MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
+
+
+@dataclass
+class Sandbox:
+    url: str
+    api_url: str
+    key: str
+
+
+@dataclass
+class Result:
+    way: str
+    wall_s: float
+    failed: int
+    cpu_ms_per_request: float
+    stats: dict[str, Any]
+
+
+@contextmanager
+def sandbox_process(seed: int) -> Iterator[Sandbox]:
+    cmd = [sys.executable, "-m", "mcexplorer", "sandbox", "serve", "--port", "0"]
+    proc = subprocess.Popen(
+        [*cmd, "--seed", str(seed)], stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+    try:
+        assert proc.stdout is not None
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        if not first.startswith("sandbox API:"):
+            raise SystemExit(f"the sandbox did not start (exit code {proc.wait(timeout=10)})")
+        api_url, key = first.split()[-1], second.split()[-1]
+        yield Sandbox(api_url.removesuffix("/3.0/"), api_url, key)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def emails(n: int) -> list[str]:
+    return [f"bench.{i}@example.com" for i in range(n)]
+
+
+def body(email: str) -> dict[str, str]:
+    return {"email_address": email, "status_if_new": "subscribed"}
+
+
+def prepare(box: Sandbox, latency_ms: float, rate_503: float) -> str:
+    """Reset the sandbox, set the faults, and return the first list's id."""
+    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.put(f"{box.url}/_sandbox/faults", json={"latency_ms": 0}).raise_for_status()
+    lists = httpx.get(f"{box.api_url}lists", params={"fields": "lists.id"}, auth=("x", box.key))
+    list_id: str = lists.json()["lists"][0]["id"]
+    faults = {"latency_ms": latency_ms, "rates": {"503": rate_503} if rate_503 else {}}
+    httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
+    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
+    return list_id
+
+
+def via_engine(box: Sandbox, list_id: str, n: int) -> int:
+    async def run() -> int:
+        async with Engine(box.api_url, Credentials.api_key(box.key)) as engine:
+            reqs = [
+                ApiRequest(
+                    "PUT",
+                    MEMBER,
+                    {"list_id": list_id, "subscriber_hash": subscriber_hash(e)},
+                    body=body(e),
+                )
+                for e in emails(n)
+            ]
+            outcomes = await asyncio.gather(*(engine.send(r) for r in reqs))
+        return sum(1 for o in outcomes if not o.ok)
+
+    return asyncio.run(run())
+
+
+def via_seed_recipe(box: Sandbox, list_id: str, n: int) -> int:
+    retry = Retry(
+        total=5, backoff_factor=2, status_forcelist=[429, 500, 502, 503, 504], allowed_methods=None
+    )
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=retry))
+    session.auth = ("anystring", box.key)
+
+    def one(email: str) -> bool:
+        url = f"{box.api_url}lists/{list_id}/members/{subscriber_hash(email)}"
+        try:
+            return session.put(url, json=body(email), timeout=130).ok
+        except requests.RequestException:
+            return False
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, emails(n)))
+    session.close()
+    return results.count(False)
+
+
+def via_plain_httpx(box: Sandbox, list_id: str, n: int) -> int:
+    async def run() -> int:
+        limits = httpx.Limits(max_connections=10)
+        async with httpx.AsyncClient(limits=limits, auth=("anystring", box.key)) as client:
+
+            async def one(email: str) -> bool:
+                url = f"{box.api_url}lists/{list_id}/members/{subscriber_hash(email)}"
+                try:
+                    return (await client.put(url, json=body(email))).is_success
+                except httpx.HTTPError:
+                    return False
+
+            results = await asyncio.gather(*(one(e) for e in emails(n)))
+        return results.count(False)
+
+    return asyncio.run(run())
+
+
+WAYS: dict[str, Callable[[Sandbox, str, int], int]] = {
+    "engine": via_engine,
+    "seed recipe (requests+Retry, 8 threads)": via_seed_recipe,
+    "plain httpx Limits(10) + gather": via_plain_httpx,
+}
+
+
+def measure(box: Sandbox, way: str, n: int, latency_ms: float, rate_503: float) -> Result:
+    list_id = prepare(box, latency_ms, rate_503)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    failed = WAYS[way](box, list_id, n)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    stats = httpx.get(f"{box.url}/_sandbox/stats").json()
+    return Result(way, wall, failed, cpu * 1000.0 / n, stats)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="members to upsert (default 2000)")
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--rate-503", type=float, default=0.02, help="transient 503 share")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=["engine", "recipe", "httpx"], action="append")
+    args = parser.parse_args()
+    picked = [w for w in WAYS if not args.only or any(w.startswith(o) for o in args.only)]
+    if args.only and "recipe" in args.only:
+        picked.append("seed recipe (requests+Retry, 8 threads)")
+    ideal = args.n * args.latency_ms / 1000.0 / 10
+    print(
+        f"N={args.n}, latency {args.latency_ms:g} ms, 503 rate {args.rate_503:g}, "
+        f"ideal {ideal:.2f} s (N x latency / 10 slots)"
+    )
+    header = (
+        f"{'way':<42} {'wall s':>7} {'x ideal':>8} {'peak':>5} {'429s':>5} "
+        f"{'failed':>6} {'applied':>7} {'repeated':>8} {'503s':>5} {'cpu ms/req':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    with sandbox_process(args.seed) as box:
+        for way in dict.fromkeys(picked):
+            r = measure(box, way, args.n, args.latency_ms, args.rate_503)
+            s = r.stats
+            print(
+                f"{r.way:<42} {r.wall_s:7.2f} {r.wall_s / ideal:8.2f} {s['peak_in_flight']:5d} "
+                f"{s['throttled_429']:5d} {r.failed:6d} {s['writes_applied']:7d} "
+                f"{s['writes_repeated']:8d} {s['faults'].get('503', 0):5d} "
+                f"{r.cpu_ms_per_request:10.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
