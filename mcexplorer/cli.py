@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "collection",
     "send",
+    "batch",
+    "members",
 )
 
 

@@ -6,6 +6,7 @@ slot), then decide; a backoff sleep happens with no slot held.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import uuid
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from mcexplorer import __version__
 from mcexplorer.core.clock import Clock, SystemClock
 from mcexplorer.core.curl import request_url
 from mcexplorer.core.events import AttemptEvent, EventKind
@@ -32,7 +34,7 @@ EventCallback = Callable[[AttemptEvent], None]
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 130.0  # a little above Mailchimp's own 120 s, so we never leave first
 SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS"})
-USER_AGENT = "mcexplorer"
+USER_AGENT = f"mcexplorer/{__version__}"
 
 
 @dataclass
@@ -91,6 +93,17 @@ class Outcome:
             "problem": self.problem.to_dict() if self.problem else None,
             "attempts": [e.to_dict() for e in self.attempts],
         }
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """API calls authenticate by header; a cookie jar would only carry state between calls
+    and parse every Set-Cookie (most of a millisecond per response)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        return None
 
 
 @dataclass
@@ -152,6 +165,7 @@ class Engine:
                 connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S, write=30.0, pool=None
             ),
             follow_redirects=False,
+            cookies=_NoCookies(),
         )
         self._auth = credentials.auth_headers() if credentials else {}
 

@@ -43,9 +43,8 @@ class _SlotStream(httpx.AsyncByteStream):
         self._inner = inner
         self._release: Callable[[], None] | None = release
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._inner.__aiter__()  # no generator layer of our own: this runs per chunk
 
     async def aclose(self) -> None:
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import keyring.backends.fail
+import keyring.errors
 import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static
 
@@ -212,9 +214,10 @@ async def test_an_unusable_keyring_explains_and_offers_memory(tmp_path: Path) ->
         assert [r[1] for r in rows(app)] == ["temp"] and rows(app)[0][6] == "memory"
         badge = screen(app).query_one("#accounts-badge", Static)
         assert badge.display and "key in memory only" in str(badge.content)
-    assert not (tmp_path / "profiles.json").exists() or "temp" not in (
-        tmp_path / "profiles.json"
-    ).read_text()
+    assert (
+        not (tmp_path / "profiles.json").exists()
+        or "temp" not in (tmp_path / "profiles.json").read_text()
+    )
 
 
 async def test_the_file_store_warns_and_keeps_a_badge(tmp_path: Path) -> None:
@@ -290,3 +293,69 @@ def test_snapshot_accounts_with_one_profile(snap_compare) -> None:  # type: igno
         await steady_cursor(pilot)
 
     assert snap_compare(host(accounts), terminal_size=(100, 30), run_before=ready)
+
+
+class LockedKeyring(MemoryKeyring):
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("collection is locked")
+
+
+class StuckKeyring(MemoryKeyring):
+    """Waits like a backend showing an unlock prompt nobody answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if self.release.wait(5):
+            super().set_password(service, username, password)
+
+
+async def test_a_locked_keyring_names_the_cause_and_the_choices(tmp_path: Path) -> None:
+    store = KeyringSecretStore(LockedKeyring())
+    accounts = Accounts(tmp_path / "profiles.json", keyring_store=store)
+    app = host(accounts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(pilot, app)
+        await pilot.press("a")
+        await fill_form(pilot, app, "work", FAKE_KEY)
+        await pilot.press("enter")
+        await wait(pilot, app)
+        error = str(screen(app).query_one("#add-error", Static).content)
+        assert "the keyring is locked" in error and "in memory" in error
+        assert FAKE_KEY not in error and rows(app) == []
+    assert not (tmp_path / "profiles.json").exists()
+
+
+async def test_a_keyring_waiting_on_a_prompt_does_not_freeze_the_screen(tmp_path: Path) -> None:
+    stuck = StuckKeyring()
+    store = KeyringSecretStore(stuck, timeout_s=10)
+    app = host(Accounts(tmp_path / "profiles.json", keyring_store=store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(pilot, app)
+        await pilot.press("a")
+        await fill_form(pilot, app, "work", FAKE_KEY)
+        await pilot.press("enter")
+        before = app.focused
+        await pilot.press("tab")  # handled while the keyring call is still waiting
+        await pilot.pause()
+        assert app.focused is not before and rows(app) == []
+        stuck.release.set()
+        await wait(pilot, app)
+        assert [r[1] for r in rows(app)] == ["work"]
+
+
+async def test_a_keyring_that_never_answers_times_out(tmp_path: Path) -> None:
+    stuck = StuckKeyring()
+    store = KeyringSecretStore(stuck, timeout_s=0.2)
+    app = host(Accounts(tmp_path / "profiles.json", keyring_store=store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(pilot, app)
+        await pilot.press("a")
+        await fill_form(pilot, app, "work", FAKE_KEY)
+        await pilot.press("enter")
+        await wait(pilot, app)
+        error = str(screen(app).query_one("#add-error", Static).content)
+        assert "did not answer within 0.2 s" in error and rows(app) == []
+    stuck.release.set()

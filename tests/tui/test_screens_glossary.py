@@ -31,7 +31,9 @@ async def test_typing_narrows_the_list_and_the_highlight_shows_the_entry() -> No
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, GlossaryScreen)
-        assert [e.key for e in screen.shown] == [e.key for e in screen.glossary.search("datacenter")]
+        assert [e.key for e in screen.shown] == [
+            e.key for e in screen.glossary.search("datacenter")
+        ]
         assert 0 < len(screen.shown) < len(screen.glossary.entries)
         await pilot.press("enter", "down")
         await pilot.pause()
@@ -70,3 +72,13 @@ async def test_opened_with_a_query_starts_filtered() -> None:
 
 def test_snapshot_glossary_search(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(host("firewall"), terminal_size=(100, 30), run_before=steady_cursor)
+
+
+async def test_opens_on_a_given_entry() -> None:
+    wanted = Glossary.load().entries[-1]
+    app = ScreenHost(lambda: GlossaryScreen(entry_key=wanted.key))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.highlighted == options.option_count - 1
+        assert wanted.meaning[:30] in screen_text(app)

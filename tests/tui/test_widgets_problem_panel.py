@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
 from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.problem import Problem, decode_problem
+from mcexplorer.core.problem import Problem, decode_problem, problem_from_error
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from tests.tui.apps.widget_hosts import (
     INVALID_RESOURCE,
@@ -17,11 +17,13 @@ from tests.tui.apps.widget_hosts import (
     screen_text,
 )
 
-FIREWALL_PAGE = b"""<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>
-<H1>Access Denied</H1>
-You don't have permission to access "http&#58;&#47;&#47;us6&#46;api&#46;mailchimp&#46;com&#47;3&#46;0&#47;lists" on this server.<P>
-Reference&#32;&#35;18&#46;9c1d2e17&#46;1763900000&#46;5a6b7c8
-</BODY></HTML>"""
+FIREWALL_PAGE = (
+    b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>\n<H1>Access Denied</H1>\n"
+    b"You don't have permission to access "
+    b'"http&#58;&#47;&#47;us6&#46;api&#46;mailchimp&#46;com&#47;3&#46;0&#47;lists" '
+    b"on this server.<P>\nReference&#32;&#35;18&#46;9c1d2e17&#46;1763900000&#46;5a6b7c8\n"
+    b"</BODY></HTML>"
+)
 
 MAILERSEND_422 = {
     "message": "The from.email domain must be verified in your account to send emails. #MS42207",
@@ -96,7 +98,7 @@ async def test_server_text_is_never_read_as_markup() -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "[bold red]Bad[/] Request" in text and "see [link=x]here[/]" in text
-        assert not panel_of(app).query_one("#problem-explanation").display
+        assert not panel_of(app).query_one("#problem-meaning").display
 
 
 async def test_clear_returns_to_the_empty_state() -> None:
@@ -115,3 +117,28 @@ def test_snapshot_invalid_resource_with_glossary(snap_compare) -> None:  # type:
     entry = Glossary.load().lookup(INVALID_RESOURCE)
     app = ProblemHost(INVALID_RESOURCE, entry, INVALID_RESOURCE_DIAGNOSIS)
     assert snap_compare(app, terminal_size=(100, 30))
+
+
+async def test_long_bullets_wrap_under_their_text() -> None:
+    problem = Problem(status=503, title="Service Unavailable")
+    advice = "Wait for the Retry-After interval, then repeat the request once; " * 2
+    app = ProblemHost(problem, None, [advice.strip()])
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        rows = [r.strip("│ ") for r in screen_text(app).splitlines()]
+        start = rows.index("In your case")
+        assert rows[start + 1].startswith("• Wait for the Retry-After")
+        continuation = screen_text(app).splitlines()[start + 2]
+        assert continuation.startswith("│     ") and continuation[6] != " "
+
+
+async def test_a_transport_failure_says_there_was_no_response() -> None:
+    problem = problem_from_error("ReadTimeout: timed out", sent=True, timeout=True)
+    glossary = Glossary.load()
+    app = ProblemHost(problem, glossary.lookup(problem), diagnose(problem, DiagnosisContext()))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "no response  Read Timeout" in text
+        assert "no HTTP response (the connection failed)" in text
+        assert panel_of(app).border_title == "Problem · no response"

@@ -105,7 +105,6 @@ def test_snapshot_gauge_full_with_queue(snap_compare) -> None:  # type: ignore[n
     assert snap_compare(GaugeHost(samples=RAMP), terminal_size=(100, 3))
 
 
-
 async def test_gauge_follows_a_real_burst_through_the_engine() -> None:
     """15 requests at once against the sandbox: the gauge sees 10 in flight and a queue."""
     app = GaugeHost(samples=[], final=None)

@@ -44,7 +44,9 @@ class Plan:
         data = sandbox_data()
         name = name or data["default_plan"]
         if name not in data["plans"]:
-            raise UnknownPlan(f"unknown MailerSend plan {name!r}; known: {', '.join(data['plans'])}")
+            raise UnknownPlan(
+                f"unknown MailerSend plan {name!r}; known: {', '.join(data['plans'])}"
+            )
         plan, minute = data["plans"][name], data["per_minute"]
         per_minute = {
             GENERAL: minute["general"],

@@ -303,7 +303,8 @@ class AccountsScreen(Screen[str | None]):
             table.move_cursor(row=table.get_row_index(current))
 
     def _row(self, profile: Profile) -> list[str]:
-        marks = ("★" if profile.name == self.accounts_default() else " ") + (
+        default = self.accounts.default if self.accounts else None
+        marks = ("★" if profile.name == default else " ") + (
             "●" if profile.name == self.active else " "
         )
         return [
@@ -316,9 +317,6 @@ class AccountsScreen(Screen[str | None]):
             profile.store.value,
             (profile.last_used_at or "never").replace("T", " ")[:16],
         ]
-
-    def accounts_default(self) -> str | None:
-        return self.accounts.default if self.accounts else None
 
     def selected_name(self) -> str | None:
         table = self.query_one(DataTable)

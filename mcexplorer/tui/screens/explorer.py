@@ -6,6 +6,7 @@ The screen shows at once; the connection (and the sandbox behind it) arrives lat
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -50,7 +51,15 @@ REPEAT_COUNT = 20
 KEPT_TIMELINES = 64
 
 
+def _freeze_startup_heap() -> None:
+    """Move what startup built (Textual, the catalog, an embedded sandbox's data) out of
+    the garbage collector's reach: a full collection over it took ~180 ms and stalled the
+    UI while a big response was being decoded."""
+    gc.freeze()
+
+
 class ExplorerScreen(Screen[None]):
+    AUTO_FOCUS = "#map"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
         Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),
@@ -131,6 +140,7 @@ class ExplorerScreen(Screen[None]):
         self.query_one(OperationsList).set_catalog(catalog)
         if self.root_body is not None and not self.query_one(ResourceMap).root.children:
             self._populate_map()
+        _freeze_startup_heap()
 
     # ----- connecting ------------------------------------------------------------------
 
@@ -165,6 +175,7 @@ class ExplorerScreen(Screen[None]):
         body = ping.json()
         health = body.get("health_status") if isinstance(body, dict) else None
         header.set_health(str(health or ping.status or "unreachable"), ping.ok)
+        _freeze_startup_heap()
 
     def _populate_map(self) -> None:
         fallback = []

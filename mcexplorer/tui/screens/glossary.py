@@ -13,28 +13,27 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mcexplorer.core.glossary import Glossary, GlossaryEntry
+from mcexplorer.tui.widgets.problem_panel import BulletList
 
 
-def entry_text(entry: GlossaryEntry) -> Content:
-    """The full entry as plain text with light emphasis (no markup is parsed from data)."""
+def entry_head(entry: GlossaryEntry) -> Content:
+    """Title, status line and meaning as plain text (no markup is parsed from data)."""
     status = str(entry.status) if entry.status is not None else "—"
-    head = [
-        Content.styled(entry.title, "bold $accent"),
-        Content.assemble(
-            ("Status ", "$text-muted"),
-            status,
-            ("  Provider ", "$text-muted"),
-            entry.provider,
-            *((("  X-Trigger-Error ", "$text-muted"), entry.trigger) if entry.trigger else ()),
-        ),
-        Content(""),
-        Content(entry.meaning),
-    ]
-    for heading, items in (("Likely causes", entry.causes), ("Next steps", entry.next_steps)):
-        if items:
-            head += [Content(""), Content.styled(heading, "bold")]
-            head += [Content.assemble(("  • ", "$text-muted"), item) for item in items]
-    return Content("\n").join(head)
+    trigger = (("  X-Trigger-Error ", "$text-muted"), entry.trigger) if entry.trigger else ()
+    return Content("\n").join(
+        [
+            Content.styled(entry.title, "bold $accent"),
+            Content.assemble(
+                ("Status ", "$text-muted"),
+                status,
+                ("  Provider ", "$text-muted"),
+                entry.provider,
+                *trigger,
+            ),
+            Content(""),
+            Content(entry.meaning),
+        ]
+    )
 
 
 class GlossaryScreen(ModalScreen[None]):
@@ -60,10 +59,14 @@ class GlossaryScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="glossary-close")
     ]
 
-    def __init__(self, glossary: Glossary | None = None, *, query: str = "") -> None:
+    def __init__(
+        self, glossary: Glossary | None = None, *, query: str = "", entry_key: str | None = None
+    ) -> None:
+        """`query` pre-fills the search; `entry_key` opens on that entry (e.g. the problem's)."""
         super().__init__()
         self.glossary = glossary or Glossary.load()
         self.initial_query = query
+        self.entry_key = entry_key
         self.shown: list[GlossaryEntry] = []
 
     def compose(self) -> ComposeResult:
@@ -78,10 +81,17 @@ class GlossaryScreen(ModalScreen[None]):
                 yield OptionList(id="glossary-list")
                 with VerticalScroll(id="glossary-detail"):
                     yield Static(id="glossary-text")
+                    yield BulletList(id="glossary-causes")
+                    yield BulletList(id="glossary-next")
         yield Footer()
 
     def on_mount(self) -> None:
         self.filter(self.initial_query)
+        keys = [e.key for e in self.shown]
+        if self.entry_key in keys:
+            options = self.query_one(OptionList)
+            options.highlighted = keys.index(self.entry_key)
+            options.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.filter(event.value)
@@ -104,10 +114,14 @@ class GlossaryScreen(ModalScreen[None]):
             self.query_one("#glossary-text", Static).update(
                 Content.styled(f"Nothing matches {text!r}.", "$text-muted")
             )
+            for widget_id in ("#glossary-causes", "#glossary-next"):
+                self.query_one(widget_id, BulletList).set_items("", ())
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         entry = next(e for e in self.shown if e.key == event.option.id)
-        self.query_one("#glossary-text", Static).update(entry_text(entry))
+        self.query_one("#glossary-text", Static).update(entry_head(entry))
+        self.query_one("#glossary-causes", BulletList).set_items("Likely causes", entry.causes)
+        self.query_one("#glossary-next", BulletList).set_items("Next steps", entry.next_steps)
 
     def action_close(self) -> None:
         self.dismiss(None)

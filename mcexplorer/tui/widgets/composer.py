@@ -153,13 +153,15 @@ class Composer(Vertical):
             yield Checkbox("override", id="override", compact=True)
         yield TextArea("", id="body", show_line_numbers=False, soft_wrap=False)
         yield Static("", id="body-status")
-        yield Static("", id="hint")
-        yield Static("", id="issues")
+        yield Static("", id="hint", classes="note")
+        yield Static("", id="issues", classes="note")
 
     def on_mount(self) -> None:
         self._rebuild_params()
         self.query_one("#body", TextArea).display = False
         self.query_one("#body-status", Static).display = False
+        for note in self.query(".note"):
+            note.display = False
         self.query_one(
             "#override", Checkbox
         ).tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
@@ -215,7 +217,7 @@ class Composer(Vertical):
         self.query_one("#headers", Input).value = _format_headers(rest)
         self.query_one("#trigger", Select).value = trigger if trigger else Select.NULL
         self.query_one("#body", TextArea).text = body
-        self.query_one("#issues", Static).update("")
+        _note(self.query_one("#issues", Static), "")
 
     def set_response_fields(self, names: Iterable[str]) -> None:
         """Dotted names seen in the last response, offered after the catalog's."""
@@ -274,13 +276,13 @@ class Composer(Vertical):
         email = event.value.strip()
         hint = self.query_one("#hint", Static)
         if "@" not in email:
-            hint.update("")
+            _note(hint, "")
             return
         digest = subscriber_hash(email)
         if "subscriber_hash" in self._param_names:
             self._param_values["subscriber_hash"] = digest
             self.query_one("#param-subscriber_hash", Input).value = digest
-        hint.update(f"subscriber_hash of {email}: {digest}")
+        _note(hint, f"subscriber_hash of {email}: {digest}")
 
     @on(Input.Changed, "#fields, #exclude_fields")
     def _keep_fields_exclusive(self) -> None:
@@ -291,8 +293,9 @@ class Composer(Vertical):
         fields.disabled = bool(exclude.value) and not fields.value
         exclude.disabled = bool(fields.value) and not exclude.value
         both = bool(fields.value and exclude.value)
-        self.query_one("#issues", Static).update(
-            "fields: fields and exclude_fields cannot be used together" if both else ""
+        _note(
+            self.query_one("#issues", Static),
+            "fields: fields and exclude_fields cannot be used together" if both else "",
         )
 
     @on(TextArea.Changed, "#body")
@@ -340,11 +343,16 @@ class Composer(Vertical):
         self.query_one("#count", Input).value = str(count)
 
     def show_issues(self, issues: Iterable[ValidationIssue]) -> None:
-        text = "\n".join(str(i) for i in issues)
-        self.query_one("#issues", Static).update(text)
+        _note(self.query_one("#issues", Static), "\n".join(str(i) for i in issues))
 
     def clear_issues(self) -> None:
         self.show_issues([])
+
+
+def _note(widget: Static, text: str) -> None:
+    """A one-off line under the composer: shown only while it says something."""
+    widget.update(text)
+    widget.display = bool(text)
 
 
 def body_status(text: str) -> str:

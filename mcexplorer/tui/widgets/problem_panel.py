@@ -5,9 +5,13 @@ Server text (title, detail, field messages) is shown as plain text, never as mar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from mcexplorer.core.glossary import GlossaryEntry
@@ -24,10 +28,53 @@ KIND_NOTES = {
 }
 
 
-def _bullets(heading: str, items: list[str] | tuple[str, ...]) -> Content:
-    lines = [Content.styled(heading, "bold")]
-    lines += [Content.assemble(("  • ", "$text-muted"), item) for item in items]
-    return Content("\n").join(lines)
+class BulletList(Widget):
+    """A bold heading over bullets whose wrapped lines stay indented under their text.
+
+    Hidden while it has no items.
+    """
+
+    DEFAULT_CSS = """
+    BulletList {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    """
+
+    MARK = "  • "
+
+    def __init__(
+        self,
+        heading: str = "",
+        items: Iterable[str] = (),
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.heading = heading
+        self.items = tuple(items)
+        self.display = bool(self.items)
+
+    def set_items(self, heading: str, items: Iterable[str]) -> None:
+        self.heading, self.items = heading, tuple(items)
+        self.display = bool(self.items)
+        self.refresh(layout=True)
+
+    def _lines(self, width: int) -> list[Content]:
+        lines = [Content.styled(self.heading, "bold")]
+        indent = len(self.MARK)
+        for item in self.items:
+            for number, line in enumerate(Content(item).wrap(max(width - indent, 10))):
+                mark = self.MARK if number == 0 else " " * indent
+                lines.append(Content.assemble((mark, "$text-muted"), line))
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.content_size.width))
 
 
 class ProblemPanel(VerticalScroll):
@@ -51,7 +98,7 @@ class ProblemPanel(VerticalScroll):
             width: auto;
         }
         #problem-errors { height: auto; max-height: 12; margin: 1 0 0 0; }
-        .section { margin: 1 0 0 0; }
+        #problem-meaning { margin: 1 0 0 0; }
         .-hidden { display: none; }
     }
     """
@@ -65,25 +112,30 @@ class ProblemPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="problem-title")
+        yield Static(id="problem-reference", classes="-hidden")  # support asks for it first
         yield Static(id="problem-facts")
-        yield Static(id="problem-reference", classes="-hidden")
         table: DataTable[str] = DataTable(
             id="problem-errors", classes="-hidden", cursor_type="none", zebra_stripes=True
         )
         yield table
-        yield Static(id="problem-explanation", classes="section -hidden")
-        yield Static(id="problem-next", classes="section -hidden")
-        yield Static(id="problem-diagnosis", classes="section -hidden")
+        yield Static(id="problem-meaning", classes="-hidden")
+        yield BulletList(id="problem-causes")
+        yield BulletList(id="problem-next")
+        yield BulletList(id="problem-diagnosis")
 
     def on_mount(self) -> None:
         table = self.query_one("#problem-errors", DataTable)
         table.add_columns("Field", "Message")
-        self.clear()
+        if self.problem is None:
+            self.clear()
 
     def _set(self, widget_id: str, content: Content | None) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
         widget.update(content or "")
         widget.set_class(content is None, "-hidden")
+
+    def _bullets(self, widget_id: str, heading: str, items: Iterable[str]) -> None:
+        self.query_one(f"#{widget_id}", BulletList).set_items(heading, items)
 
     def clear(self) -> None:
         """Back to the empty state: nothing has gone wrong (yet)."""
@@ -92,9 +144,10 @@ class ProblemPanel(VerticalScroll):
         self.border_title = "Problem"
         self._set("problem-title", None)
         self._set("problem-facts", Content.styled("No problem to show.", "$text-muted"))
-        for widget_id in ("problem-reference", "problem-explanation", "problem-next"):
-            self._set(widget_id, None)
-        self._set("problem-diagnosis", None)
+        self._set("problem-reference", None)
+        self._set("problem-meaning", None)
+        for widget_id in ("problem-causes", "problem-next", "problem-diagnosis"):
+            self._bullets(widget_id, "", ())
         table = self.query_one("#problem-errors", DataTable)
         table.clear()
         table.add_class("-hidden")
@@ -103,7 +156,7 @@ class ProblemPanel(VerticalScroll):
         """Display `problem`, explained by its glossary `entry` and the `diagnosis` sentences."""
         self.problem = problem
         self.remove_class("-empty")
-        status = str(problem.status) if problem.status is not None else "no status"
+        status = str(problem.status) if problem.status is not None else "no response"
         self.border_title = f"Problem · {status}"
         self._set("problem-title", Content(f"{status}  {problem.title}"))
         self._set("problem-facts", self._facts(problem))
@@ -116,20 +169,18 @@ class ProblemPanel(VerticalScroll):
             table.add_row(error.field or "(whole request)", error.message)
         table.set_class(not problem.errors, "-hidden")
 
-        explanation = next_steps = None
+        meaning = None
         if entry is not None:
-            explanation = Content("\n").join(
+            meaning = Content("\n").join(
                 [
                     Content.assemble(("What it means: ", "bold"), (entry.title, "italic")),
                     Content(entry.meaning),
-                    *([_bullets("Likely causes", entry.causes)] if entry.causes else []),
                 ]
             )
-            if entry.next_steps:
-                next_steps = _bullets("Next steps", entry.next_steps)
-        self._set("problem-explanation", explanation)
-        self._set("problem-next", next_steps)
-        self._set("problem-diagnosis", _bullets("In your case", diagnosis) if diagnosis else None)
+        self._set("problem-meaning", meaning)
+        self._bullets("problem-causes", "Likely causes", entry.causes if entry else ())
+        self._bullets("problem-next", "Next steps", entry.next_steps if entry else ())
+        self._bullets("problem-diagnosis", "In your case", diagnosis)
         self.scroll_home(animate=False)
 
     @staticmethod

@@ -6,6 +6,7 @@ the status line shows at once.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -107,6 +108,45 @@ def status_text(outcome: Outcome, *, mask_volatile: bool = False) -> Text:
     return head
 
 
+@dataclass(frozen=True)
+class FormattedBody:
+    """What the view needs from a body, worked out off the UI thread.
+
+    The decoded JSON itself is dropped here: a 1,000-member page is ~50,000 objects, and
+    keeping them would make every later garbage collection on the UI thread slower.
+    """
+
+    lines: list[str]
+    width: int
+    is_json: bool
+    links: list[Link]
+    page: Page | None
+    field_names: list[str]
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> FormattedBody:
+        # The decoded body is acyclic and freed by reference counting as this returns, so
+        # the collector has nothing to find in it; paused, it never walks those objects
+        # while holding the GIL (that walk stalled the UI thread for 100+ ms).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            lines, width, data, is_json = pretty_lines(outcome.body)
+            formatted = cls(
+                lines,
+                width,
+                is_json,
+                links_of(data),
+                page_of(outcome, data),
+                sorted(dotted_names(data)) if is_json else [],
+            )
+            del data
+        finally:
+            if was_enabled:
+                gc.enable()
+        return formatted
+
+
 class ResponseView(Vertical):
     """The last response (or a visited one, when going back)."""
 
@@ -135,7 +175,7 @@ class ResponseView(Vertical):
     def __init__(self, *, id: str | None = None, mask_volatile: bool = False) -> None:
         super().__init__(id=id)
         self.outcome: Outcome | None = None
-        self.data: Any = None
+        self.tree_shown_for: Outcome | None = None
         self.page: Page | None = None
         self.links: list[Link] = []
         self.mask_volatile = mask_volatile
@@ -173,37 +213,46 @@ class ResponseView(Vertical):
 
     @work(thread=True, exclusive=True, group="format")
     def _format(self, outcome: Outcome) -> None:
-        lines, width, data, is_json = pretty_lines(outcome.body)
-        names = sorted(dotted_names(data)) if is_json else []
-        self.app.call_from_thread(self._formatted, outcome, lines, width, data, is_json, names)
+        body = FormattedBody.of(outcome)
+        self.app.call_from_thread(self._formatted, outcome, body)
 
-    def _formatted(
-        self,
-        outcome: Outcome,
-        lines: list[str],
-        width: int,
-        data: Any,
-        is_json: bool,
-        names: list[str],
-    ) -> None:
+    def _formatted(self, outcome: Outcome, body: FormattedBody) -> None:
         if outcome is not self.outcome:
             return  # a newer response arrived while this one was formatted
-        self.data = data
-        self.query_one(JsonView).set_lines(lines, width, is_json=is_json)
-        self.query_one(JsonTree).show(data)
-        self.links = links_of(data)
+        self.tree_shown_for = None
+        self.query_one(JsonView).set_lines(body.lines, body.width, is_json=body.is_json)
+        self.links = body.links
         link_list = self.query_one("#links", OptionList)
         link_list.clear_options()
         link_list.add_options(
             Option(Text.assemble((f"{lk.method:<6} ", "bold"), f"{lk.rel:<14} ", lk.href))
             for lk in self.links
         )
-        self.page = page_of(outcome, data)
-        page = self.page
+        self.page = page = body.page
         self.query_one("#page", Static).update(page.describe() if page else "")
         self.query_one("#prev", Button).disabled = not (page and page.has_previous)
         self.query_one("#next", Button).disabled = not (page and page.has_next)
-        self.post_message(self.Formatted(names))
+        if self.query_one("#response-tabs", TabbedContent).active == "tab-tree":
+            self._build_tree(outcome)
+        self.post_message(self.Formatted(body.field_names))
+
+    @on(TabbedContent.TabActivated, "#response-tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-tree" and self.outcome is not None:
+            self._build_tree(self.outcome)
+
+    @work(thread=True, exclusive=True, group="tree")
+    def _build_tree(self, outcome: Outcome) -> None:
+        """The tree needs the decoded body, which is kept only while the tree shows it."""
+        if self.tree_shown_for is outcome:
+            return
+        data = outcome.json() if outcome.body else None
+        self.app.call_from_thread(self._show_tree, outcome, data)
+
+    def _show_tree(self, outcome: Outcome, data: Any) -> None:
+        if outcome is self.outcome:
+            self.tree_shown_for = outcome
+            self.query_one(JsonTree).show(data)
 
     @on(OptionList.OptionSelected, "#links")
     def _link_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -25,7 +25,7 @@ FAKE_KEY = "0123456789abcdef0123456789abcdef-us6"  # well-formed, belongs to nob
 
 FULL_WITH_QUEUE = SlotSnapshot(limit=10, effective_limit=10, in_flight=10, queued=12, peak=10)
 # A minute of traffic: idle, a ramp, a burst that fills every slot.
-RAMP = [0] * 20 + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] + [10] * 20 + [8, 6, 9, 10, 10, 10, 10, 10, 10, 10]
+RAMP = [0] * 20 + list(range(1, 11)) + [10] * 20 + [8, 6, 9] + [10] * 7
 
 THROTTLED_THEN_OK = [
     AttemptEvent(EventKind.QUEUED, "req-1", 1, 100.000),
@@ -118,9 +118,7 @@ class TimelineHost(HostApp):
 
 
 class ProblemHost(HostApp):
-    def __init__(
-        self, problem: Problem, entry: GlossaryEntry | None, diagnosis: list[str]
-    ) -> None:
+    def __init__(self, problem: Problem, entry: GlossaryEntry | None, diagnosis: list[str]) -> None:
         super().__init__()
         self.shown = (problem, entry, diagnosis)
 

@@ -1,0 +1,83 @@
+"""Time to first paint under tmux: `mcexplorer --sandbox` against a minimal Textual app.
+
+Each run starts a fresh tmux server and polls capture-pane (every 5 ms) until the first
+screen shows: the explorer's layout for mcexplorer, "minimal app ready" for the baseline.
+Runs alternate so background load hits both alike. Budget: mcexplorer ≤ 2× the minimal app.
+
+    python benchmarks/tui_first_paint.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("minimal app ready")
+        yield Footer()
+
+Minimal().run()
+"""
+POLL_S = 0.005
+TIMEOUT_S = 30.0
+
+
+def first_paint(command: str, marker: tuple[str, ...], socket: str) -> float:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, env=env
+        ).stdout
+
+    start = time.perf_counter()
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "paint", "-x", "120", "-y", "40", command)
+    try:
+        while time.perf_counter() - start < TIMEOUT_S:
+            screen = tmux("capture-pane", "-p", "-t", "paint")
+            if all(m in screen for m in marker):
+                return time.perf_counter() - start
+            time.sleep(POLL_S)
+        raise SystemExit(f"no first paint of {command!r} within {TIMEOUT_S} s")
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL_APP)
+        socket = f"mcx-paint-{os.getpid()}"
+        ours_s: list[float] = []
+        base_s: list[float] = []
+        for _ in range(runs):
+            base_s.append(
+                first_paint(f"{sys.executable} {minimal}", ("minimal app ready",), socket)
+            )
+            ours_s.append(
+                first_paint(
+                    f"{sys.executable} -m mcexplorer --sandbox", ("Operations", "Send"), socket
+                )
+            )
+    base, ours = statistics.median(base_s), statistics.median(ours_s)
+    print(f"minimal Textual app: median {base * 1000:.0f} ms (min {min(base_s) * 1000:.0f})")
+    print(f"mcexplorer --sandbox: median {ours * 1000:.0f} ms (min {min(ours_s) * 1000:.0f})")
+    print(f"ratio {ours / base:.2f}× (budget 2×) over {runs} runs each")
+
+
+if __name__ == "__main__":
+    main()

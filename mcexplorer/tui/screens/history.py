@@ -1,0 +1,280 @@
+"""The history: every request the explorer (and the CLI) sent, newest first.
+
+Filters narrow by status class, path and problem title; the highlighted entry shows below
+with the same response view, problem panel and retry timeline as a live response. From an
+entry: send it again, save it into the collection, or write a support bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Select, Static
+
+from mcexplorer.core.atomic import SaveError
+from mcexplorer.core.bundle import write_bundle
+from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
+from mcexplorer.core.engine import Outcome
+from mcexplorer.core.glossary import Glossary
+from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
+from mcexplorer.core.keys import dc_of_host
+from mcexplorer.core.request import ApiRequest
+from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.widgets.problem_panel import ProblemPanel
+from mcexplorer.tui.widgets.response_view import ResponseView
+from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
+
+SHOWN_ENTRIES = 500
+STATUS_FILTERS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("failed", "failed"))
+BUNDLES_DIR = "bundles"
+
+
+def outcome_of(entry: HistoryEntry) -> Outcome:
+    """A stored entry in the shape the response view and timeline read."""
+    return Outcome(
+        request=entry.request,
+        request_id=f"history-{entry.id}",
+        method=entry.method,
+        url=entry.url,
+        status=entry.status,
+        headers=entry.headers,
+        body=entry.body,
+        elapsed_ms=entry.elapsed_ms,
+        attempts=entry.attempts,
+        problem=entry.problem,
+        unknown_outcome=entry.unknown_outcome,
+        started_at=entry.started_at,
+        gave_up=entry.gave_up,
+    )
+
+
+def _when(entry: HistoryEntry) -> str:
+    try:
+        return datetime.fromisoformat(entry.recorded_at).astimezone().strftime("%m-%d %H:%M:%S")
+    except ValueError:
+        return entry.recorded_at
+
+
+def _status_cell(entry: HistoryEntry) -> Text:
+    if entry.status is None:
+        return Text("none", style="bold red")
+    style = "green" if entry.ok else "#d7af5f" if entry.status == 429 else "red"
+    return Text(str(entry.status), style=f"bold {style}")
+
+
+class HistoryScreen(Screen[None]):
+    """Escape goes back to the explorer."""
+
+    DEFAULT_CSS = """
+    HistoryScreen {
+        #history-filters { height: 1; margin: 0 1 1 1; }
+        #history-status { width: 16; margin-right: 1; }
+        #history-path { width: 2fr; margin-right: 1; }
+        #history-title { width: 1fr; }
+        #history-table { height: 1fr; }
+        #history-actions { height: 1; margin: 0 1; }
+        #history-actions Button { margin-right: 1; }
+        #history-count { width: 1fr; color: $text-muted; }
+        #history-detail { height: 2fr; }
+        #history-problem { max-height: 10; display: none; }
+        #history-timeline { max-height: 7; border-top: hkey $panel-lighten-1; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("r", "resend", "Re-send"),
+        Binding("s", "save", "Save to collection"),
+        Binding("b", "bundle", "Support bundle"),
+        Binding("slash", "focus_filter", "Filter", show=False),
+    ]
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        *,
+        glossary: Glossary | None = None,
+        on_resend: Callable[[ApiRequest], None] | None = None,
+        on_save: Callable[[ApiRequest], None] | None = None,
+        mask_volatile: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.glossary = glossary
+        self.on_resend = on_resend
+        self.on_save = on_save
+        self.mask_volatile = mask_volatile
+        self.entries: dict[int, HistoryEntry] = {}
+        self.shown: HistoryEntry | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="history-filters"):
+            yield Select(STATUS_FILTERS, prompt="any status", id="history-status", compact=True)
+            yield Input(placeholder="path contains…", id="history-path", compact=True)
+            yield Input(placeholder="problem title contains…", id="history-title", compact=True)
+        table: DataTable[str | Text] = DataTable(
+            id="history-table", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        with Horizontal(id="history-actions"):
+            yield Static("", id="history-count")
+            yield Button("Re-send", id="resend", compact=True)
+            yield Button("Save to collection", id="save", compact=True)
+            yield Button("Support bundle", id="bundle", compact=True)
+        with Vertical(id="history-detail"):
+            yield ProblemPanel(id="history-problem")
+            yield ResponseView(id="history-response", mask_volatile=self.mask_volatile)
+            yield RetryTimeline(id="history-timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "History"
+        table = self.query_one(DataTable)
+        table.add_columns("#", "when", "method", "path", "status", "problem", "ms")
+        table.focus()
+        self.reload()
+
+    # ----- listing ---------------------------------------------------------------------
+
+    def current_filter(self) -> HistoryFilter:
+        status = self.query_one("#history-status", Select).value
+        return HistoryFilter(
+            status=status if isinstance(status, str) else None,
+            path=self.query_one("#history-path", Input).value.strip() or None,
+            title=self.query_one("#history-title", Input).value.strip() or None,
+            limit=SHOWN_ENTRIES,
+        )
+
+    @on(Select.Changed, "#history-status")
+    @on(Input.Changed, "#history-path, #history-title")
+    def reload(self) -> None:
+        self._load(self.current_filter())
+
+    @work(thread=True, exclusive=True, group="history-list", exit_on_error=False)
+    def _load(self, filters: HistoryFilter) -> None:
+        try:
+            entries = self.store.list(filters)
+        except HistoryError as exc:
+            self.app.call_from_thread(self._say, str(exc), "error")
+            return
+        self.app.call_from_thread(self._listed, entries)
+
+    def _listed(self, entries: list[HistoryEntry]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.entries = {entry.id: entry for entry in entries}
+        for entry in entries:
+            table.add_row(
+                str(entry.id),
+                "…" if self.mask_volatile else _when(entry),
+                entry.method,
+                urlsplit(entry.url).path,
+                _status_cell(entry),
+                entry.title or ("" if entry.ok else entry.gave_up or ""),
+                "…" if self.mask_volatile else f"{entry.elapsed_ms:.0f}",
+                key=str(entry.id),
+            )
+        more = " (newest shown)" if len(entries) >= SHOWN_ENTRIES else ""
+        self.query_one("#history-count", Static).update(f"{len(entries)} entries{more}")
+        if entries:
+            self.open_entry(entries[0])
+        else:
+            self._clear_detail()
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        entry = self.entries.get(int(event.row_key.value or 0))
+        if entry is not None and entry is not self.shown:
+            self.open_entry(entry)
+
+    # ----- one entry -------------------------------------------------------------------
+
+    def _clear_detail(self) -> None:
+        self.shown = None
+        panel = self.query_one(ProblemPanel)
+        panel.clear()
+        panel.display = False
+        self.query_one(RetryTimeline).show([])
+
+    def open_entry(self, entry: HistoryEntry) -> None:
+        self.shown = entry
+        outcome = outcome_of(entry)
+        self.query_one(ResponseView).show(outcome)
+        self.query_one(RetryTimeline).show(outcome.attempts)
+        panel = self.query_one(ProblemPanel)
+        if entry.problem is None:
+            panel.clear()
+            panel.display = False
+            return
+        context = DiagnosisContext(
+            key_dc=entry.dc,
+            host_dc=dc_of_host(entry.base_url),
+            base_url=entry.base_url or None,
+            method=entry.method,
+        )
+        glossary_entry = self.glossary.lookup(entry.problem) if self.glossary else None
+        panel.show(entry.problem, glossary_entry, diagnose(entry.problem, context))
+        panel.display = True
+
+    def _need_entry(self) -> HistoryEntry | None:
+        if self.shown is None:
+            self.notify("No history entry selected.", severity="warning")
+        return self.shown
+
+    # ----- actions ---------------------------------------------------------------------
+
+    @on(Button.Pressed, "#resend")
+    def action_resend(self) -> None:
+        entry = self._need_entry()
+        if entry is None or self.on_resend is None:
+            return
+        self.dismiss()
+        self.on_resend(entry.request)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        entry = self._need_entry()
+        if entry is not None and self.on_save is not None:
+            self.on_save(entry.request)
+
+    @on(Button.Pressed, "#bundle")
+    def action_bundle(self) -> None:
+        entry = self._need_entry()
+        if entry is None:
+            return
+        default = self.store.path.parent / BUNDLES_DIR / f"bundle-{entry.id}.md"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._write_bundle(entry, path)
+
+        self.app.push_screen(PathPromptScreen("Write a support bundle", default), chosen)
+
+    @work(thread=True, group="bundle", exit_on_error=False)
+    def _write_bundle(self, entry: HistoryEntry, path: Path) -> None:
+        try:
+            write_bundle(entry, path, self.glossary)
+        except (SaveError, OSError) as exc:  # the message names the file and the cause
+            self.app.call_from_thread(self._say, f"Could not write the bundle: {exc}", "error")
+            return
+        self.app.call_from_thread(self._say, f"Support bundle written to {path}", "information")
+
+    def _say(self, text: str, severity: SeverityLevel) -> None:
+        self.notify(text, severity=severity, timeout=10, markup=False)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-path", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

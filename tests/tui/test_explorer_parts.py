@@ -1,0 +1,136 @@
+"""The explorer's pieces that need no running app: formatting, history, help, palette."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mcexplorer.core.request import RequestInvalid
+from mcexplorer.tui.palette import COMMANDS
+from mcexplorer.tui.screens.explorer import ExplorerScreen
+from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
+from mcexplorer.tui.state import Visits
+from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, parse_headers
+from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
+from mcexplorer.tui.widgets.resource_map import collection_items
+from mcexplorer.tui.widgets.response_view import dotted_names, human_size
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
+    max_leaves=25,
+)
+
+
+@given(json_values)
+def test_pretty_lines_round_trip_any_json(value: Any) -> None:
+    lines, width, data, is_json = pretty_lines(json.dumps(value).encode())
+    assert json.loads("\n".join(lines)) == value
+    assert width == max(len(line) for line in lines)
+    assert is_json == (value is not None) and (data == value or value is None)
+
+
+@given(json_values)
+def test_highlighting_keeps_every_character(value: Any) -> None:
+    for line in pretty_lines(json.dumps(value))[0]:
+        assert "".join(segment.text for segment in highlight_line(line)) == line
+
+
+def test_keys_and_values_get_different_styles() -> None:
+    segments = highlight_line('  "name": "Acme",')
+    styles = {seg.text: seg.style for seg in segments}
+    assert styles['"name"'] != styles['"Acme"']
+    assert styles['"name"'] is not None and styles['"name"'].bold
+
+
+CONTROLS = {*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029}
+
+
+@given(st.one_of(json_values.map(json.dumps), st.text()))
+def test_no_control_character_reaches_the_terminal(body: str) -> None:
+    for line in pretty_lines(body.encode("utf-8", errors="replace"))[0]:
+        assert not {ord(ch) for ch in line} & CONTROLS, repr(line)
+
+
+def test_non_json_bodies_show_as_plain_text() -> None:
+    lines, _, data, is_json = pretty_lines(b"<html>\n<body>Access Denied</body>")
+    assert lines == ["<html>", "<body>Access Denied</body>"]
+    assert data is None and not is_json
+    assert pretty_lines(b"")[0] == [""]
+    assert pretty_lines(b"\x1b[31mred\tx")[0] == ["\ufffd[31mred    x"]
+
+
+def test_visits_behave_like_browser_history() -> None:
+    visits: Visits[str] = Visits(maxlen=3)
+    assert visits.back() is None and visits.current is None
+    for page in ("a", "b", "c"):
+        visits.visit(page)
+    assert visits.back() == "b" and visits.back() == "a" and visits.back() is None
+    assert visits.forward() == "b"
+    visits.visit("d")  # drops the forward entry "c"
+    assert visits.forward() is None and visits.current == "d"
+    visits.visit("e")
+    assert len(visits) == 3 and visits.back() == "d" and visits.back() == "b"
+
+
+def test_headers_text_parses_and_names_a_bad_part() -> None:
+    assert parse_headers("Accept: application/json;  X-A: 1:2 ;") == {
+        "Accept": "application/json",
+        "X-A": "1:2",
+    }
+    with pytest.raises(RequestInvalid, match="needs Name: value"):
+        parse_headers("Accept application/json")
+
+
+def test_body_status_points_at_the_error() -> None:
+    assert body_status("  ") == "body: none"
+    assert body_status('{"a": 1}') == "body: valid JSON"
+    assert body_status('{\n  "a": }').startswith("body: invalid JSON at line 2, column 8")
+
+
+async def test_field_suggester_completes_the_last_list_item() -> None:
+    suggester = FieldListSuggester()
+    suggester.names = ["lists.id", "lists.name", "total_items"]
+    assert await suggester.get_suggestion("lists.n") == "lists.name"
+    assert await suggester.get_suggestion("lists.id,tot") == "lists.id,total_items"
+    assert await suggester.get_suggestion("lists.id,") is None
+    assert await suggester.get_suggestion("lists.id") is None  # already complete
+
+
+def test_dotted_names_sample_collection_items() -> None:
+    body = {"lists": [{"id": "a", "stats": {"member_count": 1}}], "total_items": 1}
+    assert dotted_names(body) == {
+        "lists",
+        "lists.id",
+        "lists.stats",
+        "lists.stats.member_count",
+        "total_items",
+    }
+    assert collection_items(body) == body["lists"]
+    assert collection_items({"_links": [{"rel": "self"}], "health": "ok"}) == []
+
+
+def test_sizes_read_naturally() -> None:
+    assert [human_size(n) for n in (12, 2048, 3 * 1024 * 1024)] == ["12 B", "2.0 KB", "3.0 MB"]
+
+
+def test_every_palette_entry_names_a_real_action() -> None:
+    for _title, action, _help in COMMANDS:
+        name = action.split("(")[0]
+        assert callable(getattr(ExplorerScreen, f"action_{name}", None)), name
+
+
+def test_every_bound_key_is_also_in_the_palette() -> None:
+    palette_actions = {action.split("(")[0] for _t, action, _h in COMMANDS}
+    bound = {b.action for b in ExplorerScreen.BINDINGS}  # type: ignore[union-attr]
+    assert bound <= palette_actions
+
+
+def test_help_has_a_section_for_every_topic() -> None:
+    general, sections = help_sections(HELP_FILE.read_text("utf-8"))
+    assert "Ctrl+S" in general
+    assert set(TOPICS.values()) <= set(sections)
