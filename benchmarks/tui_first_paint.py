@@ -49,7 +49,7 @@ def first_paint(command: str, marker: tuple[str, ...], socket: str) -> float:
             if all(m in screen for m in marker):
                 return time.perf_counter() - start
             time.sleep(POLL_S)
-        raise SystemExit(f"no first paint of {command!r} within {TIMEOUT_S} s")
+        raise SystemExit(f"no first paint of {command!r} within {TIMEOUT_S} s:\n{screen}")
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, env=env)
 

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mcexplorer {__version__}")
     parser.add_argument(
-        "--sandbox", action="store_true", help="open the TUI on the embedded sandbox (no key needed)"
+        "--sandbox",
+        action="store_true",
+        help="open the TUI (or run the command) on the embedded sandbox: no key needed",
     )
     parser.add_argument("--profile", metavar="NAME", help="open the TUI on this saved profile")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

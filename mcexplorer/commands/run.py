@@ -10,8 +10,8 @@ from pathlib import Path
 from mcexplorer.commands.target import TargetError, add_target_options, open_target
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.collection_format import CollectionFileError
-from mcexplorer.core.engine import Engine, Outcome
-from mcexplorer.core.history import HistoryError, record_outcome
+from mcexplorer.core.engine import Engine
+from mcexplorer.core.history import Recorder
 from mcexplorer.core.runner import RunItem, RunReport, RunResult, load_run_items, run_items
 from mcexplorer.core.slots import MAX_LIMIT
 from mcexplorer.core.target import Target
@@ -55,22 +55,13 @@ def _print_result(result: RunResult) -> None:
 async def _send_all(
     args: argparse.Namespace, target: Target, report_items: list[RunItem]
 ) -> RunReport:
-    warned: list[str] = []
-
-    def record(outcome: Outcome) -> int | None:
-        if args.no_history or warned:
-            return None
-        try:
-            return record_outcome(
-                outcome,
-                profile=target.profile,
-                base_url=target.base_url,
-                credentials=target.credentials,
-            )
-        except HistoryError as exc:  # a history problem must not stop the run
-            warned.append(str(exc))
-            print(f"warning: not recording history: {exc}", file=sys.stderr)
-            return None
+    record = Recorder(
+        profile=target.profile,
+        base_url=target.base_url,
+        credentials=target.credentials,
+        enabled=not args.no_history,
+        warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+    )
 
     async with Engine(target.base_url, target.credentials) as engine:
         return await run_items(

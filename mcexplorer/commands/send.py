@@ -24,6 +24,7 @@ from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
 from mcexplorer.core.engine import Engine, Outcome
 from mcexplorer.core.events import EventKind
 from mcexplorer.core.glossary import Glossary
+from mcexplorer.core.history import Recorder
 from mcexplorer.core.keys import AuthKind, dc_of_host
 from mcexplorer.core.repeat import repeat
 from mcexplorer.core.request import (
@@ -181,11 +182,20 @@ def _curl(req: ApiRequest, target: Target) -> str:
 
 async def _send(args: argparse.Namespace, req: ApiRequest, target: Target) -> int:
     policy = RetryPolicy(max_attempts=args.max_attempts)
+    record = Recorder(
+        profile=target.profile,
+        base_url=target.base_url,
+        credentials=target.credentials,
+        enabled=not args.no_history,
+        warn=error,
+    )
     async with Engine(
         target.base_url, target.credentials, limit=args.limit, policy=policy
     ) as engine:
         if args.repeat is not None:
             summary, outcomes = await repeat(engine, req, args.repeat, args.concurrency)
+            for each in outcomes:
+                record(each)
             if args.json:
                 doc = {"target": target.label, "summary": summary.to_dict()}
                 doc["outcomes"] = [o.to_dict() for o in outcomes]
@@ -194,6 +204,7 @@ async def _send(args: argparse.Namespace, req: ApiRequest, target: Target) -> in
                 print(render_summary(summary))
             return 0 if summary.ok == summary.sent else 1
         outcome = await engine.send(req)
+        record(outcome)
         ctx = await _context(engine, outcome, target) if not outcome.ok else None
     return _report(args, outcome, target, ctx)
 

@@ -20,10 +20,20 @@ __all__ = ["Target", "TargetError", "add_target_options", "open_target"]
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("target")
+    # SUPPRESS: `mcexplorer --sandbox send ...` sets these on the root parser; a
+    # sub-parser default would silently reset them.
     group.add_argument(
-        "--sandbox", action="store_true", help="talk to a private embedded sandbox (no key needed)"
+        "--sandbox",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="talk to a private embedded sandbox (no key needed)",
     )
-    group.add_argument("--profile", metavar="NAME", help="use this saved profile (keys list)")
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="use this saved profile (keys list)",
+    )
     group.add_argument(
         "--base-url",
         metavar="URL",

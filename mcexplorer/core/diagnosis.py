@@ -177,8 +177,10 @@ def _plain_http(problem: Problem, ctx: DiagnosisContext) -> list[str]:
 
 
 def _fallback(problem: Problem, entry: GlossaryEntry | None) -> list[str]:
+    # With a glossary entry the views already list its causes: repeating them
+    # here would say the same thing twice.
     if entry is not None:
-        return list(entry.causes)
+        return []
     status = problem.status
     if status is not None and 500 <= status < 600:
         return ["The server failed while handling the request; the request itself may be fine."]
@@ -188,7 +190,7 @@ def _fallback(problem: Problem, entry: GlossaryEntry | None) -> list[str]:
 
 
 def diagnose(problem: Problem, ctx: DiagnosisContext) -> list[str]:
-    """Plain sentences about this failure, most likely cause first."""
+    """What the context says about this failure, most likely first; [] when it adds nothing."""
     entry = Glossary.load().lookup(problem)
     lines = _firewall(problem)
     if provider_of(problem) == "mailersend":

@@ -377,3 +377,41 @@ def record_outcome(
         auth_kind=credentials.kind.value if credentials is not None else None,
         dc=credentials.dc if credentials is not None else None,
     )
+
+
+class Recorder:
+    """Records each outcome of one command or session.
+
+    A broken history store must never stop the work it records: the first failure
+    is reported through `warn` and recording stops there.
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: str | None,
+        base_url: str,
+        credentials: Credentials | None = None,
+        enabled: bool = True,
+        warn: Callable[[str], None] | None = None,
+        store: HistoryStore | None = None,
+    ) -> None:
+        self._args: dict[str, Any] = {
+            "profile": profile,
+            "base_url": base_url,
+            "credentials": credentials,
+            "store": store,
+        }
+        self._enabled = enabled
+        self._warn = warn
+
+    def __call__(self, outcome: Outcome) -> int | None:
+        if not self._enabled:
+            return None
+        try:
+            return record_outcome(outcome, **self._args)
+        except HistoryError as exc:
+            self._enabled = False
+            if self._warn is not None:
+                self._warn(f"not recording history: {exc}")
+            return None

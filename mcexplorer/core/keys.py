@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}$")
@@ -25,12 +25,12 @@ class BaseUrlError(ValueError):
     """A base URL that we refuse to send credentials to."""
 
 
-class Provider(str, Enum):
+class Provider(StrEnum):
     MAILCHIMP = "mailchimp"
     MAILERSEND = "mailersend"
 
 
-class AuthKind(str, Enum):
+class AuthKind(StrEnum):
     API_KEY = "api_key"
     OAUTH = "oauth"
     TOKEN = "token"  # MailerSend API token (Bearer)
@@ -53,7 +53,10 @@ def _describe_problem(text: str) -> str:
         return "the key contains a space or a line break"
     head, sep, dc = text.rpartition("-")
     if not sep:
-        return "the key has no '-<dc>' suffix (expected 32 hex characters, '-', a datacenter like us6)"
+        return (
+            "the key has no '-<dc>' suffix "
+            "(expected 32 hex characters, '-', a datacenter like us6)"
+        )
     if not DC_RE.match(dc):
         return "the part after the last '-' is not a datacenter like us6"
     if len(head) != 32:
