@@ -6,7 +6,6 @@ slot), then decide; a backoff sleep happens with no slot held.
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import uuid
 from collections.abc import Callable
@@ -28,13 +27,17 @@ from mcexplorer.core.problem import (
 )
 from mcexplorer.core.request import OVERRIDE_HEADER, ApiRequest
 from mcexplorer.core.retry import Failure, RetryPolicy, Verdict, decide
-from mcexplorer.core.slots import MAX_LIMIT, SLOT_EXTENSION, SlotSnapshot, SlotTransport
+from mcexplorer.core.slots import MAX_LIMIT, SlotSnapshot, SlotTransport
+from mcexplorer.core.transport import Exchange, HttpxExchange, LeanTransport, Timeouts
 
 EventCallback = Callable[[AttemptEvent], None]
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 130.0  # a little above Mailchimp's own 120 s, so we never leave first
+TIMEOUTS = Timeouts(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S, write=30.0)
 SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_AGENT = f"mcexplorer/{__version__}"
+DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": USER_AGENT}
+JSON_TYPE = {"Content-Type": "application/json"}
 
 
 @dataclass
@@ -95,17 +98,6 @@ class Outcome:
         }
 
 
-class _NoCookies(http.cookiejar.CookieJar):
-    """API calls authenticate by header; a cookie jar would only carry state between calls
-    and parse every Set-Cookie (most of a millisecond per response)."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
-        return None
-
-
 @dataclass
 class _Attempt:
     """What one try produced: a response, or a failure with its phase."""
@@ -150,23 +142,18 @@ class Engine:
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SystemClock()
         self._on_event = on_event
-        inner = transport or httpx.AsyncHTTPTransport(
-            http2=False,
-            # Same cap as the slots, so every slot has a warm connection; expire idle
+        # No httpx client on the way: no cookie jar (auth is by header), no redirects, no
+        # per-request URL re-parsing. A given transport (tests, callers) is used as is.
+        self._wire: Exchange
+        if transport is None:
+            # As many idle connections as slots, so every slot has a warm one; expire idle
             # ones before a typical server's 5 s keep-alive does, avoiding stale sockets.
-            limits=httpx.Limits(
-                max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=4.0
-            ),
-        )
+            lean = LeanTransport(TIMEOUTS, max_idle=limit, keepalive_expiry=4.0)
+            inner: httpx.AsyncBaseTransport = lean
+            self._wire = lean
+        else:
+            inner, self._wire = transport, HttpxExchange(transport, TIMEOUTS)
         self.slots = SlotTransport(inner, limit)
-        self._client = httpx.AsyncClient(
-            transport=self.slots,
-            timeout=httpx.Timeout(
-                connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S, write=30.0, pool=None
-            ),
-            follow_redirects=False,
-            cookies=_NoCookies(),
-        )
         self._auth = credentials.auth_headers() if credentials else {}
 
     async def __aenter__(self) -> Engine:
@@ -176,7 +163,7 @@ class Engine:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self.slots.aclose()
 
     def snapshot(self) -> SlotSnapshot:
         return self.slots.snapshot()
@@ -192,6 +179,8 @@ class Engine:
         override = req.header(OVERRIDE_HEADER)
         meaning = override.upper() if method == "POST" and override else method
         url = self.url_for(req)
+        headers = self._headers_for(req)
+        content = None if req.body is None else json.dumps(req.body).encode("utf-8")
         events: list[AttemptEvent] = []
         callbacks = [cb for cb in (self._on_event, on_event) if cb is not None]
 
@@ -207,7 +196,7 @@ class Engine:
         while True:
             attempt += 1
             emit(EventKind.QUEUED, attempt)
-            result = await self._attempt(req, method, url, attempt, emit)
+            result = await self._attempt(method, url, headers, content, attempt, emit)
             retry_after = parse_retry_after(result.headers.get("retry-after"))
             if result.status is not None:
                 emit(
@@ -279,60 +268,49 @@ class Engine:
             return f"{verdict.reason}; retry budget exhausted (too many recent failures)"
         return None
 
+    def _headers_for(self, req: ApiRequest) -> dict[str, str]:
+        """Ours, then the request's (replacing ours of the same name in any case), then the
+        content type of the JSON body we encode and the auth headers, which win."""
+        last = {**JSON_TYPE, **self._auth} if req.body is not None else self._auth
+        headers = {**DEFAULT_HEADERS, **req.headers, **last}
+        if req.headers:
+            by_name = {name.lower(): (name, value) for name, value in headers.items()}
+            headers = dict(by_name.values())
+        return headers
+
     async def _attempt(
         self,
-        req: ApiRequest,
         method: str,
         url: str,
+        headers: dict[str, str],
+        content: bytes | None,
         attempt: int,
         emit: Callable[..., None],
     ) -> _Attempt:
         result = _Attempt()
+        snap = await self.slots.acquire()
         started = self.clock.monotonic()
 
-        async def trace(name: str, info: dict[str, Any]) -> None:
-            if name.endswith("send_request_headers.started") and not result.sent:
+        def on_sent() -> None:
+            if not result.sent:
                 result.sent = True
                 emit(EventKind.SENT, attempt)
 
-        def on_slot(snap: SlotSnapshot) -> None:
-            nonlocal started
-            started = self.clock.monotonic()
+        try:
             emit(
                 EventKind.SLOT_ACQUIRED, attempt, in_use=snap.in_flight, limit=snap.effective_limit
             )
-
-        headers = {
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-            **req.headers,
-            **self._auth,
-        }
-        content: bytes | None = None
-        if req.body is not None:
-            content = json.dumps(req.body).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        request = self._client.build_request(
-            method,
-            url,
-            headers=headers,
-            content=content,
-            extensions={"trace": trace, SLOT_EXTENSION: on_slot},
-        )
-        try:
-            response = await self._client.send(request, stream=True)
-            try:
-                result.body = await response.aread()
-            finally:
-                await response.aclose()
+            reply = await self._wire.exchange(method, url, headers, content, on_sent)
         except httpx.TransportError as exc:
             result.failure, result.error = _failure_of(exc)
             if result.failure is Failure.CONNECT:
                 result.sent = False
         else:
+            self.slots.observe(reply.status)
             result.sent = True
-            result.status = response.status_code
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            result.status, result.headers, result.body = reply.status, reply.headers, reply.body
+        finally:
+            self.slots.release()
         result.elapsed_ms = (self.clock.monotonic() - started) * 1000.0
         return result
 

@@ -4,7 +4,9 @@ requests at a time and keeps everyone else in its own FIFO queue.
 Why not httpx.Limits: it caps connections, not requests, and its pool re-scans every
 waiter on each release, so thousands of queued requests cost quadratic CPU. A slot is
 held from the moment the request goes to the inner transport until its response body is
-closed (or the attempt fails); the engine never sleeps while holding one.
+closed (or the attempt fails); the engine never sleeps while holding one. The engine
+takes slots itself with `acquire()`/`release()` around its own exchange (no httpx
+request objects on its path); as an httpx transport, this wrapper does the same.
 
 Adaptive: Mailchimp's limit is per account and shared with other apps, so a 429 means
 somebody else holds slots. The effective limit then shrinks (x0.7, at least 1) and grows
@@ -21,8 +23,6 @@ from dataclasses import dataclass
 
 import httpx
 
-# request.extensions key: called with the snapshot taken the moment this request got a slot
-SLOT_EXTENSION = "mcexplorer.on_slot"
 MAX_LIMIT = 10
 SHRINK = 0.7
 
@@ -97,13 +97,16 @@ class SlotTransport(httpx.AsyncBaseTransport):
 
     def _take(self) -> None:
         self._in_flight += 1
-        self._peak = max(self._peak, self._in_flight)
+        if self._in_flight > self._peak:
+            self._peak = self._in_flight
 
-    async def _acquire(self) -> None:
+    async def acquire(self) -> SlotSnapshot:
+        """Wait for a slot (FIFO); the caller must `release()` it. Returns the state at the
+        moment it was granted."""
         if self._in_flight < self._effective and not self._waiters:
             self._take()
             self._notify()
-            return
+            return self.snapshot()
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         self._notify()
@@ -111,11 +114,12 @@ class SlotTransport(httpx.AsyncBaseTransport):
             await waiter  # _wake has already counted us in flight when this resolves
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self._release()  # granted and cancelled in the same tick: hand it back
+                self.release()  # granted and cancelled in the same tick: hand it back
             elif waiter in self._waiters:
                 self._waiters.remove(waiter)
                 self._notify()
             raise
+        return self.snapshot()
 
     def _wake(self) -> None:
         while self._waiters and self._in_flight < self._effective:
@@ -124,12 +128,13 @@ class SlotTransport(httpx.AsyncBaseTransport):
                 self._take()
                 waiter.set_result(None)
 
-    def _release(self) -> None:
+    def release(self) -> None:
         self._in_flight -= 1
         self._wake()
         self._notify()
 
-    def _observe(self, status: int) -> None:
+    def observe(self, status: int) -> None:
+        """Feed every answer's status to the adaptive limit."""
         if status == 429:
             self._effective = max(1, math.floor(self._effective * SHRINK))
             self._calm_run = 0
@@ -141,21 +146,18 @@ class SlotTransport(httpx.AsyncBaseTransport):
                 self._wake()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await self._acquire()
-        on_slot = request.extensions.get(SLOT_EXTENSION)
+        await self.acquire()
         try:
-            if on_slot is not None:
-                on_slot(self.snapshot())
             response = await self._inner.handle_async_request(request)
         except BaseException:
-            self._release()
+            self.release()
             raise
-        self._observe(response.status_code)
+        self.observe(response.status_code)
         if response.is_closed:  # a body given up front (already read): nothing left to wait for
-            self._release()
+            self.release()
         else:
             assert isinstance(response.stream, httpx.AsyncByteStream)
-            response.stream = _SlotStream(response.stream, self._release)
+            response.stream = _SlotStream(response.stream, self.release)
         return response
 
     async def aclose(self) -> None:

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Show response headers", "show_tab('tab-headers')", "The response headers"),
     ("Glossary", "glossary", "Every error the explorer knows (F2)"),
     ("Accounts", "accounts", "Saved profiles: add, verify, switch (F3)"),
+    ("Import members from CSV", "import_members", "Preview, then upsert into an audience (F7)"),
     ("Help", "help", "Help for the focused area (F1)"),
     ("Focus composer", "focus_composer", "Jump to the path input"),
 )

@@ -29,6 +29,7 @@ from mcexplorer.tui.messages import (
 )
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.widgets.composer import Composer
+from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.operations_list import OperationsList
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -172,7 +173,7 @@ async def test_send_get_lists_shows_status_and_pretty_json(session: Session) -> 
     assert str(view.query_one("#status").render()).startswith("200")
     text = view.query_one(JsonView).text
     assert '"lists": [' in text and '"total_items":' in text
-    assert isinstance(view.data, dict) and view.data["total_items"] >= 1
+    assert view.page is not None and view.page.total >= 1 and view.page.offset == 0
     flow = [type(m) for m in session.posted((RequestSubmitted, ResponseReceived))]
     assert flow[-2:] == [RequestSubmitted, ResponseReceived]
     assert not session.screen.query_one(ProblemPanel).display
@@ -293,3 +294,16 @@ async def test_f1_shows_help_for_the_focused_area(session: Session) -> None:
     await session.pilot.press("escape")
     await session.settle()
     assert session.app.screen is session.screen
+
+
+async def test_tree_tab_shows_the_body_as_a_tree(session: Session) -> None:
+    await session.send_path("/lists")
+    session.screen.action_show_tab("tab-tree")
+    await session.settle()
+    tree = session.screen.query_one("#json-tree", JsonTree)
+    top = [str(node.label).split(":")[0] for node in tree.root.children]
+    assert {"lists", "total_items", "_links"} <= set(top)
+    lists = next(node for node in tree.root.children if str(node.label).startswith("lists"))
+    lists.expand()
+    await session.settle()
+    assert len(lists.children) >= 1

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
@@ -72,6 +73,7 @@ class ExplorerScreen(Screen[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "glossary", "Glossary", id="glossary"),
         Binding("f3", "accounts", "Accounts", id="accounts"),
+        Binding("f7", "import_members", "Import", id="import-members", show=False),
     ]
 
     def __init__(
@@ -103,18 +105,18 @@ class ExplorerScreen(Screen[None]):
                 with TabPane("Map", id="tab-map"):
                     yield ResourceMap(id="map")
                 with TabPane("Operations", id="tab-ops"):
-                    yield OperationsList(id="ops")
+                    yield Lazy(OperationsList(id="ops"))
             with Vertical(id="work"):
                 yield Composer(id="composer")
-                yield ProblemPanel(id="problem")
+                yield Lazy(ProblemPanel(id="problem"))
                 yield ResponseView(id="response", mask_volatile=self.mask_volatile)
-                yield RetryTimeline(id="timeline")
+                yield Lazy(RetryTimeline(id="timeline"))
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ProblemPanel).display = False
         self.query_one(ResourceMap).fetch = self._fetch_json
-        self._load_reference_data()
+        # After the first frame: parsing the catalog would hold the GIL during the first layout.
+        self.call_after_refresh(self._load_reference_data)
 
     async def on_unmount(self) -> None:
         if self.engine is not None:
@@ -137,7 +139,8 @@ class ExplorerScreen(Screen[None]):
 
     def _catalog_loaded(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.query_one(OperationsList).set_catalog(catalog)
+        for ops in self.query(OperationsList):  # none yet if it is still to be mounted
+            ops.set_catalog(catalog)
         if self.root_body is not None and not self.query_one(ResourceMap).root.children:
             self._populate_map()
         _freeze_startup_heap()
@@ -405,3 +408,8 @@ class ExplorerScreen(Screen[None]):
 
     def action_accounts(self) -> None:
         self.app.action_accounts()  # type: ignore[attr-defined]
+
+    def action_import_members(self) -> None:
+        from mcexplorer.tui.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.engine, clock=self.clock))

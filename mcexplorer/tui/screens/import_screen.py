@@ -146,20 +146,23 @@ class ImportScreen(Screen[None]):
         self,
         engine: Engine | None,
         *,
+        list_id: str | None = None,
         csv_path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         poll: PollPolicy | None = None,
         concurrency: int = MAX_LIMIT,
     ) -> None:
-        """`clock` drives the gauge and the rate (fixed in snapshots); `poll` is how often
-        a batch's status is asked."""
+        """`list_id` and `csv_path` fill the form in advance; `clock` drives the gauge and
+        the rate (fixed in snapshots); `poll` is how often a batch's status is asked."""
         super().__init__()
         self.engine = engine
         self.clock = clock
         self.poll = poll
         self.concurrency = concurrency
+        self._initial_list = list_id
         self._initial_path = csv_path
         self._merge_fields: dict[str, list[MergeField]] = {}
+        self.audience_names: dict[str, str] = {}
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
@@ -183,7 +186,7 @@ class ImportScreen(Screen[None]):
             )
         with Horizontal(id="import-options"):
             yield Select(
-                [("direct (PUT per row)", "direct"), ("batch (Batch API)", "batch")],
+                [("route: direct", "direct"), ("route: batch", "batch")],
                 value="direct",
                 allow_blank=False,
                 id="route",
@@ -246,11 +249,15 @@ class ImportScreen(Screen[None]):
             for item in (page.json() or {}).get("lists", []):
                 count = (item.get("stats") or {}).get("member_count")
                 members = f" ({count} members)" if count is not None else ""
+                self.audience_names[str(item["id"])] = str(item.get("name", "?"))
                 options.append((f"{item.get('name', '?')}{members}", str(item["id"])))
         select.set_options(options)
         select.prompt = "Audience" if options else "Audience (none on this account)"
-        if len(options) == 1:
-            select.value = options[0][1]
+        ids = [list_id for _, list_id in options]
+        if self._initial_list in ids:
+            select.value = self._initial_list
+        elif len(ids) == 1:
+            select.value = ids[0]
 
     @on(Select.Changed, "#audience")
     def _audience_changed(self) -> None:
@@ -285,6 +292,9 @@ class ImportScreen(Screen[None]):
         self._sync_start()
         self._note(f"Checking {path.name}…")
         table_widget = self.query_one("#preview", DataTable)
+        table_widget.display = True  # a new preview replaces the last run's progress
+        self.query_one(ImportProgress).display = False
+        self.query_one("#import-results").display = False
         try:
             table = await asyncio.to_thread(read_csv_file, path)
             if list_id not in self._merge_fields:
@@ -395,7 +405,8 @@ class ImportScreen(Screen[None]):
         self.peak_in_flight = 0
         engine.slots.add_listener(self._slots_changed)
         self._listening = True
-        self._note(f"Importing {len(plan.rows)} rows into {plan.list_id} ({route})…")
+        audience = self.audience_names.get(plan.list_id, plan.list_id)
+        self._note(f"Importing {len(plan.rows)} rows into {audience} ({route})…")
 
         def on_row(outcome: RowOutcome) -> None:
             meter.advance(failed=outcome.result == "failed")

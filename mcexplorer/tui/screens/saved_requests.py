@@ -28,7 +28,7 @@ from mcexplorer.core.collection_edits import (
 )
 from mcexplorer.core.collection_format import REQUEST_SUFFIX, SavedRequest, SecretRefused
 from mcexplorer.core.collections import Collection, CollectionItem, SaveConflict, file_name_for
-from mcexplorer.core.history import HistoryError, HistoryStore, record_outcome
+from mcexplorer.core.history import HistoryStore, Recorder
 from mcexplorer.core.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
@@ -73,7 +73,7 @@ class SavedRequestsScreen(Screen[None]):
     collection: Collection | None = None
     opened: CollectionItem | None = None  # the saved request the composer was filled from
     _baseline: ApiRequest | None = None  # what the composer built right after opening it
-    _history_failed = False
+    _recorder: tuple[Target, Recorder] | None = None
 
     # ----- the collection --------------------------------------------------------------
 
@@ -166,8 +166,8 @@ class SavedRequestsScreen(Screen[None]):
             return None
 
     def _default_name(self, req: ApiRequest) -> str:
-        op = self.query_one(Composer).operation
-        if op is not None and op.method == req.method and op.path == req.path:
+        op = self.catalog.get(req.method, req.path) if self.catalog else None
+        if op is not None:
             return f"{op.tag}/" + file_name_for(op.sdk_method).removesuffix(REQUEST_SUFFIX)
         return file_name_for(f"{req.method} {req.path}").removesuffix(REQUEST_SUFFIX)
 
@@ -358,24 +358,25 @@ class SavedRequestsScreen(Screen[None]):
             self.history_store = HistoryStore()
         return self.history_store
 
-    @work(thread=True, group="history-record", exit_on_error=False)
-    def record_history(self, outcome: Outcome) -> None:
-        """Store one sent request (secrets scrubbed by the store); no-op when history is off."""
-        store, target = self._store(), self.target
-        if store is None or target is None:
-            return
-        try:
-            record_outcome(
-                outcome,
+    def _recorder_for(self, target: Target) -> Recorder:
+        """One recorder per account: after a failure it stops, and says so once."""
+        if self._recorder is None or self._recorder[0] is not target:
+            recorder = Recorder(
                 profile=target.profile,
                 base_url=target.base_url,
                 credentials=target.credentials,
-                store=store,
+                enabled=self.history_enabled,
+                warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
+                store=self._store(),
             )
-        except HistoryError as exc:
-            if not self._history_failed:  # say it once, not on every request
-                self._history_failed = True
-                self.app.call_from_thread(self._failed, f"History not recorded: {exc}")
+            self._recorder = (target, recorder)
+        return self._recorder[1]
+
+    @work(thread=True, group="history-record", exit_on_error=False)
+    def record_history(self, outcome: Outcome) -> None:
+        """Store one sent request (the store scrubs secrets); nothing when history is off."""
+        if self.target is not None:
+            self._recorder_for(self.target)(outcome)
 
     def action_history(self) -> None:
         from mcexplorer.tui.screens.history import HistoryScreen

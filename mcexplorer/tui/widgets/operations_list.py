@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -20,6 +21,10 @@ _METHOD_COLOURS = {
     "PATCH": "#d7af5f",
     "DELETE": "#d75f5f",
 }
+
+
+# The sidebar is narrow: `{list_id}` shows as `{…}` (the composer shows the full template).
+_PLACEHOLDER = re.compile(r"\{[^{}]+\}")
 
 
 def _matches(op: Operation, words: list[str]) -> bool:
@@ -48,6 +53,12 @@ class OperationsList(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: members post…", id="ops-filter", compact=True)
         yield OptionList(id="ops-options")
+
+    def on_mount(self) -> None:
+        # Mounted after first paint: the catalog may already be there.
+        catalog = getattr(self.screen, "catalog", None)
+        if isinstance(catalog, Catalog):
+            self.set_catalog(catalog)
 
     def set_catalog(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -78,7 +89,10 @@ class OperationsList(Vertical):
             batch.append(Option(Text(resource, style="bold underline"), disabled=True))
             for op in shown:
                 label = Text.assemble(
-                    (f"{op.method:<6} ", f"bold {_METHOD_COLOURS.get(op.method, '')}"), op.path
+                    (f"{op.method:<6} ", f"bold {_METHOD_COLOURS.get(op.method, '')}"),
+                    _PLACEHOLDER.sub("{…}", op.path),
+                    no_wrap=True,
+                    overflow="ellipsis",
                 )
                 batch.append(Option(label, id=op.id))
                 self._shown[op.id] = op
