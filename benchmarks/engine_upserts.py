@@ -1,9 +1,11 @@
 """Upsert N members three ways against a sandbox in its own process, and compare.
 
-    python benchmarks/engine_upserts.py [--n 2000] [--latency-ms 50] [--rate-503 0.02]
+    python benchmarks/engine_upserts.py [--n 2000] [--latency-ms 50] [--rate-503 0.02] [--rounds 3]
 
 Ways: our engine; the seed's recipe (requests + urllib3 Retry, pool 8, 8 threads);
-plain httpx.AsyncClient(Limits(max_connections=10)) with asyncio.gather. The sandbox runs
+plain httpx.AsyncClient(Limits(max_connections=10)) with asyncio.gather; a control of
+bare httpx behind Semaphore(10). The machine is noisy, so compare ways within a round and
+run several rounds (the ways are interleaved). The sandbox runs
 as `mcexplorer sandbox serve` in a subprocess, so client and server don't share a GIL.
 The counters come from /_sandbox/stats, reset (state and counters) before each way.
 Figures: wall time as a multiple of the ideal N x latency / 10 slots, peak in flight at
@@ -214,6 +216,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--rate-503", type=float, default=0.02, help="transient 503 share")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat every way (interleaved)")
     parser.add_argument(
         "--only", choices=["engine", "seed", "plain", "control"], action="append", help="repeatable"
     )
@@ -238,7 +241,7 @@ def main() -> None:
         print("cpu ms/req: client process; server: the sandbox process")
         print(header)
         print("-" * len(header), flush=True)
-        for way in picked:
+        for way in [w for _ in range(args.rounds) for w in picked]:
             r = measure(box, way, args.n, args.latency_ms, args.rate_503)
             s = r.stats
             print(

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from mcexplorer import __version__
 
@@ -25,7 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcexplorer",
         description="Explore the Mailchimp Marketing API (and MailerSend) from the terminal.",
@@ -37,16 +38,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the TUI (or run the command) on the embedded sandbox: no key needed",
     )
     parser.add_argument("--profile", metavar="NAME", help="open the TUI on this saved profile")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"mcexplorer.commands.{name}").register(subparsers)
+    parser.add_argument(
+        "--collection",
+        dest="tui_collection",
+        type=Path,
+        metavar="DIR",
+        help="the TUI's saved requests folder (default: collections in the user data dir)",
+    )
+    parser.add_argument(
+        "--no-history",
+        dest="tui_no_history",
+        action="store_true",
+        help="open the TUI without recording the requests it sends",
+    )
+    if with_commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name in COMMAND_MODULES:
+            importlib.import_module(f"mcexplorer.commands.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command is None:
+    argv = sys.argv[1:] if argv is None else argv
+    # Opening the TUI needs none of the command modules: importing them (keyring,
+    # SQLite, the engine) would delay the first paint. So try the root options
+    # alone first, and build the whole parser only when something is left over.
+    wants_help = any(arg in ("-h", "--help") for arg in argv)
+    rest = argv
+    if not wants_help:
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    if rest or wants_help:
+        args = build_parser().parse_args(argv)
+    if getattr(args, "command", None) is None:
         from mcexplorer.commands.tui import launch
 
         return launch(args)

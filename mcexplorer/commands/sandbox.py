@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from mcexplorer.sandbox.faults import PROFILES, FaultConfigError
+from mcexplorer.sandbox.mailersend.limits import plan_names
 
 
 def register(subparsers: Any) -> None:
@@ -21,6 +22,15 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--faults", default="none", choices=list(PROFILES), help="fault profile")
     serve.add_argument("--seed", type=int, default=0, help="seed for data, ids and faults")
     serve.add_argument(
+        "--provider",
+        default="mailchimp",
+        choices=["mailchimp", "mailersend"],
+        help="API to imitate",
+    )
+    serve.add_argument(
+        "--plan", choices=plan_names(), help="MailerSend plan: daily quota, bulk limit (hobby)"
+    )
+    serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding a non-loopback address"
     )
     serve.set_defaults(func=_serve)
@@ -29,6 +39,9 @@ def register(subparsers: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from mcexplorer.sandbox.server import RemoteBindRefused, SandboxServer, is_loopback_host
 
+    if args.plan and args.provider != "mailersend":
+        print("error: --plan applies to --provider mailersend only", file=sys.stderr)
+        return 2
     try:
         server = SandboxServer(
             host=args.host,
@@ -37,6 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             faults=args.faults,
             seed=args.seed,
+            provider=args.provider,
+            plan=args.plan,
             allow_remote=args.allow_remote,
         )
     except (RemoteBindRefused, FaultConfigError) as exc:
@@ -53,7 +68,12 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"sandbox API:  {server.api_url}", flush=True)
-    print(f"demo API key: {server.demo_key}", flush=True)
+    if args.provider == "mailersend":
+        print(f"demo token:   {server.demo_key}", flush=True)
+        print(f"read-only:    {server.viewer_key}", flush=True)
+        print(f"settings:     {server.url}/_sandbox/mailersend", flush=True)
+    else:
+        print(f"demo API key: {server.demo_key}", flush=True)
     print(f"admin:        {server.url}/_sandbox/stats   (Ctrl-C to stop)", flush=True)
     try:
         threading.Event().wait()

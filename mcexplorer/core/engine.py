@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -25,6 +26,7 @@ from mcexplorer.core.problem import (
     parse_retry_after,
     problem_from_error,
 )
+from mcexplorer.core.ratelimit import daily_quota_reset
 from mcexplorer.core.request import OVERRIDE_HEADER, ApiRequest
 from mcexplorer.core.retry import Failure, RetryPolicy, Verdict, decide
 from mcexplorer.core.slots import MAX_LIMIT, SlotSnapshot, SlotTransport
@@ -206,7 +208,15 @@ class Engine:
                     if attempt == 1:
                         self.policy.budget.credit()
                     return self._outcome(req, request_id, method, url, result, events, started_at)
-                verdict = decide(meaning, status=result.status, retry_after_s=retry_after)
+                wall_now = datetime.fromisoformat(self.clock.wall_iso())
+                verdict = decide(
+                    meaning,
+                    status=result.status,
+                    retry_after_s=retry_after,
+                    quota_reset=daily_quota_reset(
+                        result.status, result.headers, result.body, wall_now
+                    ),
+                )
             else:
                 emit(EventKind.FAILED, attempt, error=result.error, sent=result.sent)
                 verdict = decide(meaning, failure=result.failure, sent=result.sent)
@@ -255,7 +265,7 @@ class Engine:
     ) -> str | None:
         """None to retry; "" for a final answer; otherwise why retrying stops here."""
         if not verdict.retry:
-            return verdict.reason if verdict.unknown else ""
+            return verdict.reason if verdict.unknown or verdict.waits_for_reset else ""
         if attempt >= self.policy.max_attempts:
             return f"{verdict.reason}; stopped after {attempt} attempts"
         if (

@@ -169,3 +169,13 @@ def daily_quota_block(
             quota = QuotaState(0, next_midnight_utc(now), quota.quota)
         return quota
     return None
+
+
+def daily_quota_reset(
+    status: int | None, headers: Mapping[str, str], body: bytes, now: datetime
+) -> str | None:
+    """For a daily-quota 429, when the quota refills (ISO 8601, UTC); otherwise None."""
+    block = daily_quota_block(status, headers, body, now)
+    if block is None or block.reset_at is None:
+        return None
+    return f"{block.reset_at:%Y-%m-%dT%H:%M:%SZ}"

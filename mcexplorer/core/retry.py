@@ -31,6 +31,7 @@ class Verdict:
     reason: str
     throttled: bool = False  # a 429: shrink the slots, use the throttle base delay
     unknown: bool = False  # the server may have applied the request
+    waits_for_reset: bool = False  # a used-up daily quota: no retry succeeds before it refills
 
 
 def decide(
@@ -40,10 +41,21 @@ def decide(
     failure: Failure | None = None,
     sent: bool = True,
     retry_after_s: float | None = None,
+    quota_reset: str | None = None,
 ) -> Verdict:
-    """Classify one attempt: success/permanent errors end, the rest may retry."""
+    """Classify one attempt: success/permanent errors end, the rest may retry.
+
+    `quota_reset` is set when a 429 comes from a daily quota (MailerSend) rather than a
+    per-minute limit: its short Retry-After only leads to the same 429 until the reset.
+    """
     idempotent = method.upper() in IDEMPOTENT
     if status is not None:
+        if status == THROTTLE_STATUS and quota_reset is not None:
+            return Verdict(
+                False,
+                f"429: the daily quota is used up; not retried before it refills at {quota_reset}",
+                waits_for_reset=True,
+            )
         if status == THROTTLE_STATUS:
             return Verdict(True, "429: rejected before processing", throttled=True)
         if status == 503 and retry_after_s is not None:
@@ -105,7 +117,9 @@ class RetryPolicy:
 
     max_attempts: int = 5
     deadline_s: float = 120.0
-    base_s: float = 0.25  # transient 5xx and connection errors
+    # Transient 5xx and connection errors: a lone 503 is usually gone on the next try, and
+    # at the end of a bulk run the retry's wait is pure tail, so start small (mean 50 ms).
+    base_s: float = 0.1
     throttle_base_s: float = 1.0  # 429s: the account's slots are busy
     cap_s: float = 30.0
     budget: RetryBudget = field(default_factory=RetryBudget)

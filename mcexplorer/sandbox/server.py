@@ -13,9 +13,11 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mcexplorer.sandbox.app import SandboxApp, Transports
-from mcexplorer.sandbox.faults import FaultConfig
+from mcexplorer.sandbox.faults import FaultConfig, FaultConfigError
+from mcexplorer.sandbox.mailersend.app import MailerSendApp
 
 START_TIMEOUT_S = 10.0
+PROVIDERS = ("mailchimp", "mailersend")
 
 
 class RemoteBindRefused(ValueError):
@@ -67,8 +69,10 @@ class SandboxServer:
                 f"refusing to serve the sandbox on {host}: it is not a loopback address "
                 "(pass allow_remote=True / --allow-remote to expose it)"
             )
-        if provider != "mailchimp":
-            raise ValueError(f"the sandbox serves the Mailchimp API only, not {provider!r}")
+        if provider not in PROVIDERS:
+            raise ValueError(
+                f"unknown sandbox provider {provider!r}; known: {', '.join(PROVIDERS)}"
+            )
         config = faults if isinstance(faults, FaultConfig) else FaultConfig.profile(faults)
         if latency_ms:
             config.latency_ms = latency_ms
@@ -77,7 +81,13 @@ class SandboxServer:
         self.provider = provider
         self.plan = plan
         self.transports: Transports = {}
-        self.app = SandboxApp(seed=seed, dc=dc, faults=config, transports=self.transports)
+        self.app: SandboxApp | MailerSendApp
+        if provider == "mailersend":
+            if config.rates or config.firewall or config.firewall_after_404s or config.require_tls:
+                raise FaultConfigError("fault profiles apply to the Mailchimp sandbox only")
+            self.app = MailerSendApp(seed=seed, plan=plan, latency_ms=config.latency_ms)
+        else:
+            self.app = SandboxApp(seed=seed, dc=dc, faults=config, transports=self.transports)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -135,18 +145,26 @@ class SandboxServer:
 
     @property
     def api_url(self) -> str:
-        return f"{self.url}/3.0/"
+        return f"{self.url}/v1/" if self.provider == "mailersend" else f"{self.url}/3.0/"
 
     @property
     def demo_key(self) -> str:
+        """The demo account's API key; for MailerSend its full-access `mlsn.` token."""
+        if isinstance(self.app, MailerSendApp):
+            return self.app.demo_token
         return self.app.store.demo_key
 
     @property
     def viewer_key(self) -> str:
+        """A key that may only read; for MailerSend a read-only token."""
+        if isinstance(self.app, MailerSendApp):
+            return self.app.read_only_token
         return self.app.store.viewer_key
 
     @property
     def demo_oauth_token(self) -> str:
+        if isinstance(self.app, MailerSendApp):
+            raise ValueError("the MailerSend sandbox has no OAuth tokens; use demo_key")
         return self.app.store.demo_oauth_token
 
     def stats(self) -> dict[str, Any]:

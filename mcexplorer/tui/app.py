@@ -19,6 +19,8 @@ from mcexplorer.tui.palette import ExplorerCommands
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mcexplorer.core.target import Target
     from mcexplorer.sandbox.server import SandboxServer
     from mcexplorer.tui.screens.first_run import FirstRunChoice
@@ -41,6 +43,8 @@ class ExplorerApp(App[None]):
         environ: Mapping[str, str] | None = None,
         mask_volatile: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        collections_dir: Path | None = None,
+        history: bool = True,
     ) -> None:
         """`target` connects straight away (tests); else `sandbox` or the profile decide."""
         super().__init__()
@@ -48,6 +52,8 @@ class ExplorerApp(App[None]):
         self.profile = profile
         self.environ = os.environ if environ is None else environ
         self.explorer = ExplorerScreen(mask_volatile=mask_volatile, clock=clock)
+        self.explorer.collections_dir = collections_dir  # None: the user data dir
+        self.explorer.history_enabled = history
         self._initial_target = target
         self.server: SandboxServer | None = None
 

@@ -13,7 +13,7 @@ from mcexplorer.core.events import EventKind
 from mcexplorer.core.glossary import Glossary
 from mcexplorer.core.keys import Credentials
 from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.retry import RetryPolicy, decide
 from tests.mailersend.conftest import MIDNIGHT_ISO, START, MailerSend
 
 EMAIL = {
@@ -84,3 +84,10 @@ async def test_the_engine_sends_the_token_as_bearer_and_reads_the_quota(ms: Mail
     assert outcome.json() == {"quota": 100, "remaining": 100, "reset": MIDNIGHT_ISO}
     stats = httpx.get(ms.server.url + "/_sandbox/stats").json()
     assert stats["quota_used"] == 0
+
+
+def test_decide_waits_for_the_quota_reset_but_retries_a_minute_limit() -> None:
+    daily = decide("GET", status=429, retry_after_s=59, quota_reset=MIDNIGHT_ISO)
+    assert not daily.retry and daily.waits_for_reset and MIDNIGHT_ISO in daily.reason
+    minute = decide("POST", status=429, retry_after_s=59)
+    assert minute.retry and minute.throttled and not minute.waits_for_reset

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from mcexplorer.core.ratelimit import (
     QuotaState,
     daily_quota_block,
+    daily_quota_reset,
     next_midnight_utc,
     parse_instant,
     parse_quota_headers,
@@ -161,3 +162,9 @@ def test_well_formed_counts_round_trip(remaining: int, limit: int) -> None:
     rate = parse_rate_headers(headers, NOW)
     assert (rate.limit, rate.remaining) == (limit, remaining)
     assert parse_quota_headers(headers, NOW).remaining == remaining
+
+
+def test_the_reset_a_daily_quota_429_waits_for_is_named_in_iso_utc() -> None:
+    headers = {"x-apiquota-remaining": "0", "x-apiquota-reset": "2026-03-05T01:00:00+01:00"}
+    assert daily_quota_reset(429, headers, b"", NOW) == "2026-03-05T00:00:00Z"
+    assert daily_quota_reset(429, {"x-apiquota-remaining": "3"}, b"", NOW) is None

@@ -221,6 +221,11 @@ async def test_unsaved_marker_appears_on_edit_and_goes_on_save(
         assert session.tree_labels() == ["GET    ping"]
         session.composer.query_one("#path", Input).value = "/lists"
         await session.settle()
+        await session.open_saved("ping.request.json")  # would drop the edit: asks first
+        assert isinstance(session.app.screen, ConfirmScreen)
+        await session.pilot.press("escape")
+        await session.settle()
+        assert session.composer.query_one("#path", Input).value == "/lists"
         await session.pilot.press("f4")
         await session.settle()
         assert session.tree_labels() == ["GET    ping"]
@@ -276,6 +281,12 @@ async def test_a_corrupt_file_shows_its_error_and_the_rest_still_load(
         broken = [label for label in labels if "broken.request.json" in label]
         assert broken and broken[0].startswith("⚠ broken.request.json:4")
         assert "not valid JSON" in broken[0]
+        node = next(n for n in session.tree.root.children if "broken" in str(n.label))
+        session.screen.action_show_saved()
+        session.tree.move_cursor(node)
+        await session.pilot.press("enter")
+        await session.settle()
+        assert any("broken.request.json, line 4: not valid JSON" in n for n in session.notes())
         # Saving over the broken file asks first.
         session.composer.query_one("#path", Input).value = "/ping"
         await session.settle()
@@ -315,9 +326,7 @@ async def test_a_file_changed_on_disk_asks_before_overwriting(
 
 async def test_a_key_in_a_header_is_refused_and_nothing_is_written(session: Session) -> None:
     session.composer.query_one("#path", Input).value = "/ping"
-    session.composer.query_one("#headers", Input).value = (
-        f"X-Note: {session.server.demo_key}"
-    )
+    session.composer.query_one("#headers", Input).value = f"X-Note: {session.server.demo_key}"
     await session.settle()
     await session.pilot.press("f5")
     await session.pilot.pause()

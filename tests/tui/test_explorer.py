@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 from textual.worker import WorkerCancelled
 
 from mcexplorer.core.keys import Credentials
+from mcexplorer.core.request import ApiRequest
 from mcexplorer.core.target import Target
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
@@ -307,3 +308,17 @@ async def test_tree_tab_shows_the_body_as_a_tree(session: Session) -> None:
     lists.expand()
     await session.settle()
     assert len(lists.children) >= 1
+
+
+async def test_loading_a_request_keeps_an_unknown_trigger_as_a_header(session: Session) -> None:
+    composer = session.screen.query_one(Composer)
+    known = ApiRequest("GET", "/ping", headers={"X-Trigger-Error": "ResourceNotFound"})
+    composer.load_request(known)
+    await session.pilot.pause()
+    assert session.screen.query_one("#trigger", Select).value == "ResourceNotFound"
+    assert session.composer_input("headers").value == ""
+    composer.load_request(ApiRequest("GET", "/ping", headers={"X-Trigger-Error": "NoSuchName"}))
+    await session.pilot.pause()
+    assert session.screen.query_one("#trigger", Select).value == Select.NULL
+    assert session.composer_input("headers").value == "X-Trigger-Error: NoSuchName"
+    assert composer.build().headers == {"X-Trigger-Error": "NoSuchName"}

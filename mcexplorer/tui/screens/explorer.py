@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
-from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from mcexplorer.core.links import split_href
@@ -29,7 +28,9 @@ from mcexplorer.tui.messages import (
     ResponseReceived,
     SlotsChanged,
 )
+from mcexplorer.tui.screens.saved_requests import SavedRequestsScreen
 from mcexplorer.tui.state import Visits
+from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.operations_list import OperationsList
@@ -59,7 +60,7 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(SavedRequestsScreen):
     AUTO_FOCUS = "#map"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
@@ -106,6 +107,8 @@ class ExplorerScreen(Screen[None]):
                     yield ResourceMap(id="map")
                 with TabPane("Operations", id="tab-ops"):
                     yield Lazy(OperationsList(id="ops"))
+                with TabPane("Saved", id="tab-saved"):
+                    yield CollectionTree(id="collections")
             with Vertical(id="work"):
                 yield Composer(id="composer")
                 yield Lazy(ProblemPanel(id="problem"))
@@ -256,6 +259,7 @@ class ExplorerScreen(Screen[None]):
         outcome = await self.engine.send(req, on_event=on_event)
         if visit and outcome.request.method.upper() == "GET":
             self.visits.visit(outcome)
+        self.record_history(outcome)
         self.post_message(ResponseReceived(outcome))
 
     def on_attempt_recorded(self, message: AttemptRecorded) -> None:
@@ -324,6 +328,8 @@ class ExplorerScreen(Screen[None]):
             return
         self.post_message(RequestSubmitted(req))
         summary, outcomes = await repeat(self.engine, req, REPEAT_COUNT, REPEAT_COUNT)
+        for outcome in outcomes:
+            self.record_history(outcome)
         statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
         self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {self.engine.snapshot().peak}")
         if outcomes:

@@ -18,6 +18,7 @@ HELP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "help.md"
 TOPICS = {
     "ResourceMap": "resource-map",
     "OperationsList": "operations",
+    "CollectionTree": "saved",
     "Composer": "composer",
     "ResponseView": "response",
     "ProblemPanel": "problem",

@@ -53,10 +53,11 @@ class SavedRequestsScreen(Screen[None]):
     SavedRequestsScreen Composer.-dirty { border-title-color: #d7af5f; }
     """
 
+    # Out of the footer (already full); the command palette lists them with their keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "save_request", "Save", id="save-request"),
+        Binding("f4", "save_request", "Save", id="save-request", show=False),
         Binding("f5", "save_request_as", "Save as", id="save-request-as", show=False),
-        Binding("f6", "history", "History", id="history"),
+        Binding("f6", "history", "History", id="history", show=False),
     ]
 
     # Set by the app before the screen mounts; None means the user data dir.
@@ -103,7 +104,18 @@ class SavedRequestsScreen(Screen[None]):
         self._check_dirty()
 
     def on_collection_tree_request_chosen(self, message: CollectionTree.RequestChosen) -> None:
-        self.open_saved(message.item)
+        item = message.item
+        if self.opened is None or not self.is_dirty:
+            self.open_saved(item)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_saved(item)
+
+        name = self.opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
+        question = f"{name} has unsaved changes in the composer. Discard them?"
+        self.app.push_screen(ConfirmScreen(question, "Discard"), answered)
 
     def open_saved(self, item: CollectionItem) -> None:
         """Fill the composer from a saved request (collection variables filled in)."""

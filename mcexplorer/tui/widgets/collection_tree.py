@@ -60,7 +60,8 @@ def _error_folder(error: CollectionFileError, root: Path) -> tuple[str, ...]:
 
 
 class CollectionTree(Tree[NodeData]):
-    """Enter opens a request in the composer; r renames, d duplicates, Delete removes."""
+    """Enter opens a request in the composer (or, on a bad file, shows its whole error);
+    r renames, d duplicates, Delete removes."""
 
     DEFAULT_CSS = """
     CollectionTree { height: 1fr; }
@@ -146,5 +147,8 @@ class CollectionTree(Tree[NodeData]):
     @on(Tree.NodeSelected)
     def _chosen(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()
-        if isinstance(event.node.data, CollectionItem):
-            self.post_message(self.RequestChosen(event.node.data))
+        data = event.node.data
+        if isinstance(data, CollectionItem):
+            self.post_message(self.RequestChosen(data))
+        elif isinstance(data, CollectionFileError):  # the sidebar cuts long reasons short
+            self.notify(str(data), title="Cannot read this file", severity="error", markup=False)

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 from mcexplorer.core.catalog import Catalog, Operation
 from mcexplorer.core.request import (
     METHODS,
+    TRIGGER_HEADER,
     ApiRequest,
     RequestInvalid,
     ValidationIssue,
@@ -117,6 +118,7 @@ class Composer(Vertical):
         self._response_fields: list[str] = []
         self._fields_suggester = FieldListSuggester()
         self._exclude_suggester = FieldListSuggester()
+        self._trigger_names = trigger_names()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -145,7 +147,7 @@ class Composer(Vertical):
             yield Input(placeholder="headers: Name: value; …", id="headers", compact=True)
             yield Input(placeholder="email → subscriber_hash", id="email", compact=True)
             yield Select(
-                [(name, name) for name in trigger_names()],
+                [(name, name) for name in self._trigger_names],
                 prompt="X-Trigger-Error",
                 id="trigger",
                 compact=True,
@@ -212,10 +214,13 @@ class Composer(Vertical):
         for name in ("fields", "exclude_fields", "count", "offset"):
             self.query_one(f"#{name}", Input).value = query.pop(name, "")
         self.extra_query = query
-        trigger = headers.get("X-Trigger-Error")
-        rest = {k: v for k, v in headers.items() if k != "X-Trigger-Error"}
+        picker = self.query_one("#trigger", Select)
+        trigger = headers.get(TRIGGER_HEADER)
+        # A name the picker does not offer (an old saved request) stays a plain header.
+        known = trigger in self._trigger_names
+        rest = {k: v for k, v in headers.items() if not (known and k == TRIGGER_HEADER)}
         self.query_one("#headers", Input).value = _format_headers(rest)
-        self.query_one("#trigger", Select).value = trigger if trigger else Select.NULL
+        picker.value = trigger if known else Select.NULL
         self.query_one("#body", TextArea).text = body
         _note(self.query_one("#issues", Static), "")
 

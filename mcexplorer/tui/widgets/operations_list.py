@@ -38,7 +38,12 @@ class OperationsList(Vertical):
     DEFAULT_CSS = """
     OperationsList { height: 1fr; }
     OperationsList > Input { margin-bottom: 0; }
-    OperationsList > OptionList { height: 1fr; border: none; }
+    OperationsList > OptionList {
+        height: 1fr;
+        border: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
 
     @dataclass
