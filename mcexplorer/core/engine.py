@@ -7,11 +7,13 @@ slot), then decide; a backoff sleep happens with no slot held.
 from __future__ import annotations
 
 import json
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -127,6 +129,15 @@ def _failure_of(exc: httpx.TransportError) -> tuple[Failure, str]:
     return Failure.RESET, f"connection dropped: {exc or type(exc).__name__}"
 
 
+def environment_proxy(url: str) -> str | None:
+    """The proxy HTTPS_PROXY / HTTP_PROXY / ALL_PROXY name for `url`, unless NO_PROXY exempts it."""
+    parts = urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(parts.scheme) or proxies.get("all")
+
+
 class Engine:
     def __init__(
         self,
@@ -147,6 +158,12 @@ class Engine:
         # No httpx client on the way: no cookie jar (auth is by header), no redirects, no
         # per-request URL re-parsing. A given transport (tests, callers) is used as is.
         self._wire: Exchange
+        proxy = environment_proxy(self.base_url) if transport is None else None
+        if proxy is not None:
+            # The lean transport speaks only direct HTTP/1.1; behind a proxy, httpx's does the work.
+            transport = httpx.AsyncHTTPTransport(
+                proxy=proxy, limits=httpx.Limits(max_connections=limit), http2=False
+            )
         if transport is None:
             # As many idle connections as slots, so every slot has a warm one; expire idle
             # ones before a typical server's 5 s keep-alive does, avoiding stale sockets.

@@ -13,6 +13,8 @@ import pytest
 from mcexplorer.cli import main
 from mcexplorer.core.keys import Credentials
 from mcexplorer.core.verify import VerifyError, verify_credentials
+from mcexplorer.sandbox.faults import FaultConfigError
+from mcexplorer.sandbox.server import SandboxServer
 from tests.mailersend.conftest import MailerSend
 
 
@@ -54,3 +56,15 @@ def test_cli_serves_mailersend_with_the_chosen_plan() -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
+
+
+def test_server_contract_for_mailersend(ms: MailerSend) -> None:
+    server = ms.server
+    assert server.api_url == server.url + "/v1/"
+    assert server.viewer_key == ms.read_only_token
+    with pytest.raises(ValueError, match="OAuth"):
+        _ = server.demo_oauth_token
+    with pytest.raises(FaultConfigError, match="Mailchimp"):
+        SandboxServer(provider="mailersend", faults="flaky")
+    with pytest.raises(ValueError, match="mailgun"):
+        SandboxServer(provider="mailgun")
