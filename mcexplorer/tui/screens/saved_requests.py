@@ -293,7 +293,10 @@ class SavedRequestsScreen(Screen[None]):
     # ----- rename, duplicate, delete ---------------------------------------------------
 
     def _target_item(self) -> CollectionItem | None:
-        item = self.query_one(CollectionTree).selected_item or self.opened
+        # The tree's cursor when working in the tree, else the request open in the composer.
+        tree = self.query_one(CollectionTree)
+        item = (tree.selected_item or self.opened) if tree.has_focus else self.opened
+        item = item or tree.selected_item
         if item is None or self.collection is None:
             self.notify("Select a saved request in the Saved tab first.", severity="warning")
             return None
