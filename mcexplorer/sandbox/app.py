@@ -20,11 +20,12 @@ import logging
 import random
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+import orjson
 
 from mcexplorer.sandbox import fields
 from mcexplorer.sandbox.admin import build_admin
@@ -48,6 +49,9 @@ API_PREFIX = "/3.0"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PROBLEM_SCHEMA = "/schema/3.0/Definitions/ProblemDetailDocument.json"
 KEY_RE = re.compile(r"^([0-9a-f]{32})-([a-z]{2,4}[0-9]{1,3})$")
+# The version and variant bits of a UUID, and their values for a random (version 4) one.
+UUID_VERSION_MASK = 0xF000 << 64 | 0xC000 << 48
+UUID_VERSION_4 = 0x4000 << 64 | 0x8000 << 48
 FAULT_ERRORS = {"500": "InternalServerError", "502": "BadGateway", "504": "GatewayTimeout"}
 
 log = logging.getLogger("mcexplorer.sandbox")
@@ -114,7 +118,11 @@ class SandboxApp:
         self._404s_in_a_row = 0
 
     def _request_id(self) -> str:
-        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        """A version-4 UUID drawn from the seeded stream (what uuid.UUID(version=4) gives,
+        without building the object on every request)."""
+        bits = self._ids.getrandbits(128) & ~UUID_VERSION_MASK | UUID_VERSION_4
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     # -- ASGI --------------------------------------------------------------
 
@@ -382,7 +390,12 @@ def _parse_json(raw: bytes | str) -> Any:
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON. orjson is ~10x faster than json.dumps, which matters with two
+    cores shared by client and server; json takes what orjson refuses (ints over 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from mcexplorer.sandbox.catalog import Catalog, Operation
 
 _REL_BY_METHOD = {"PATCH": "update", "PUT": "upsert", "DELETE": "delete"}
+# Characters quote(..., safe="@") leaves alone: most ids need no quoting at all.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~@-]*")
 
 
 @cache
@@ -44,13 +47,6 @@ def _schema_name(template: str) -> str:
     return "/".join("".join(w.title() for w in s.split("-")) for s in words) or "Root"
 
 
-def _fill(template: str, params: dict[str, str]) -> str:
-    path = template
-    for name, value in params.items():
-        path = path.replace("{" + name + "}", quote(str(value), safe="@"))
-    return path
-
-
 def _parent(template: str) -> str:
     return template.rsplit("/", 1)[0] or "/"
 
@@ -66,14 +62,29 @@ def _link(
     return link
 
 
-def resource_links(
-    base_url: str, template: str, params: dict[str, str], *, item: bool
-) -> list[dict[str, str]]:
-    """Links for the object (item=True) or collection at `template` filled with `params`."""
-    api = base_url.rstrip("/")
+class _Filled(dict[str, str]):
+    """Quoted path parameters; a placeholder without a value stays as it is."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
+def _quoted(value: object) -> str:
+    text = str(value)
+    return text if _UNQUOTED.fullmatch(text) else quote(text, safe="@")
+
+
+def _href(api: str, template: str) -> str:
+    """A str.format pattern for the URL of `template`: its placeholders are the fields."""
+    return api.replace("{", "{{").replace("}", "}}") + (template if template != "/" else "/")
+
+
+@lru_cache(maxsize=1024)  # keyed by the request's Host too, so bounded
+def _skeleton(api: str, template: str, item: bool) -> tuple[dict[str, str], ...]:
+    """The links of `template` with hrefs left as format patterns (see `_href`)."""
     defs = api.rsplit("/3.0", 1)[0] + "/schema/3.0/Definitions/"
     methods = _methods().get(template, frozenset())
-    href = api + (_fill(template, params) if template != "/" else "/")
+    href = _href(api, template)
     name = _schema_name(template)
     response = f"{defs}{name}/{'Response' if item else 'CollectionResponse'}.json"
     links = [_link("self", href, "GET", response)] if "GET" in methods else []
@@ -81,9 +92,13 @@ def resource_links(
         parent = _parent(template)
         parent_is_item = parent.endswith("}") or parent == "/"
         parent_kind = "Response" if parent_is_item else "CollectionResponse"
-        parent_href = api + (_fill(parent, params) if parent != "/" else "/")
         links.append(
-            _link("parent", parent_href, "GET", f"{defs}{_schema_name(parent)}/{parent_kind}.json")
+            _link(
+                "parent",
+                _href(api, parent),
+                "GET",
+                f"{defs}{_schema_name(parent)}/{parent_kind}.json",
+            )
         )
     if item:
         for method in ("PATCH", "PUT", "DELETE"):
@@ -98,5 +113,16 @@ def resource_links(
     for child in _children(template):
         rel = child.rsplit("/", 1)[1]
         target = f"{defs}{_schema_name(child)}/CollectionResponse.json"
-        links.append(_link(rel, api + _fill(child, params), "GET", target))
-    return links
+        links.append(_link(rel, _href(api, child), "GET", target))
+    return tuple(links)
+
+
+def resource_links(
+    base_url: str, template: str, params: dict[str, str], *, item: bool
+) -> list[dict[str, str]]:
+    """Links for the object (item=True) or collection at `template` filled with `params`."""
+    values = _Filled({name: _quoted(value) for name, value in params.items()})
+    return [
+        {**link, "href": link["href"].format_map(values)}
+        for link in _skeleton(base_url.rstrip("/"), template, item)
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import threading
 import time
@@ -10,11 +9,11 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mcexplorer.sandbox.app import SandboxApp, Transports
 from mcexplorer.sandbox.faults import FaultConfig, FaultConfigError
 from mcexplorer.sandbox.mailersend.app import MailerSendApp
+from mcexplorer.sandbox.protocol import protocol_class
 
 START_TIMEOUT_S = 10.0
 PROVIDERS = ("mailchimp", "mailersend")
@@ -31,23 +30,6 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _protocol_class(transports: Transports) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol, remembering each connection's transport for reset faults."""
-
-    class TrackedH11Protocol(H11Protocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-            super().connection_made(transport)  # type: ignore[arg-type]
-            if self.client:
-                transports[self.client] = transport
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            if self.client:
-                transports.pop(self.client, None)
-            super().connection_lost(exc)
-
-    return TrackedH11Protocol
 
 
 class SandboxServer:
@@ -99,10 +81,13 @@ class SandboxServer:
             self.app,
             host=self.host,
             port=self.port,
-            http=_protocol_class(self.transports),
+            http=protocol_class(self.transports),
             ws="none",
             lifespan="off",
             access_log=False,
+            # No proxy in front: X-Forwarded-* from a loopback client must not change the
+            # client address (the reset fault finds connections by it) or the scheme.
+            proxy_headers=False,
             log_level="warning",
             timeout_graceful_shutdown=1,
         )
