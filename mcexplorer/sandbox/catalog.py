@@ -66,8 +66,9 @@ class Catalog:
 
     @classmethod
     @cache
-    def load(cls) -> Catalog:
-        raw = json.loads((DATA_DIR / "catalog.json").read_text("utf-8"))
+    def load(cls, name: str = "catalog.json") -> Catalog:
+        """A catalog data file: the Mailchimp one, or `mailersend_catalog.json`."""
+        raw = json.loads((DATA_DIR / name).read_text("utf-8"))
         return cls(
             [
                 Operation(

@@ -8,7 +8,7 @@ import httpx
 
 from mcexplorer.core.glossary import Glossary
 from mcexplorer.core.problem import FieldError, decode_problem
-from mcexplorer.sandbox.mailersend.app import load_catalog
+from mcexplorer.sandbox.catalog import Catalog
 from tests.mailersend.conftest import MIDNIGHT_ISO, MailerSend
 
 SENDER = {"email": "news@demo.example.com", "name": "Demo"}
@@ -183,7 +183,7 @@ def test_unknown_paths_are_404_and_wrong_methods_405(ms: MailerSend) -> None:
 
 def test_every_catalog_operation_is_served(ms: MailerSend) -> None:
     with ms.client() as api:
-        for op in load_catalog().operations:
+        for op in Catalog.load("mailersend_catalog.json").operations:
             path = re.sub(r"{\w+}", "abc", op.template).lstrip("/")
             response = api.request(op.method, path, json={} if op.method != "GET" else None)
             placeholder = "{" in op.template

@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -25,7 +24,6 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from mcexplorer.sandbox.catalog import Catalog, Operation
-from mcexplorer.sandbox.errors import DATA_DIR
 from mcexplorer.sandbox.limits import Stats
 from mcexplorer.sandbox.mailersend.admin import build_admin
 from mcexplorer.sandbox.mailersend.handlers import HANDLERS, Call, MsError, generic, not_found
@@ -47,25 +45,6 @@ QUOTA_TEMPLATE = "/api-quota"
 log = logging.getLogger("mcexplorer.sandbox.mailersend")
 
 
-@cache
-def load_catalog() -> Catalog:
-    raw = json.loads((DATA_DIR / "mailersend_catalog.json").read_text("utf-8"))
-    return Catalog(
-        [
-            Operation(
-                id=o["id"],
-                method=o["method"],
-                template=o["path"],
-                success=int(o["success"]),
-                params=tuple(o["params"]),
-                body=o["body"],
-                response=o["response"] or {},
-            )
-            for o in raw["operations"]
-        ]
-    )
-
-
 class MailerSendApp:
     def __init__(
         self,
@@ -84,7 +63,7 @@ class MailerSendApp:
         self.latency_ms = latency_ms
         self.under_review = False
         self.plan = Plan.named(plan)
-        self.catalog = load_catalog()
+        self.catalog = Catalog.load("mailersend_catalog.json")
         self.stats = Stats()
         self._admin = build_admin(self)
         self.reset()
