@@ -39,6 +39,13 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile", metavar="NAME", help="open the TUI on this saved profile")
     parser.add_argument(
+        "--provider",
+        dest="tui_provider",  # `sandbox --provider` has its own
+        choices=("mailchimp", "mailersend"),
+        default="mailchimp",
+        help="with --sandbox: the API the TUI's sandbox imitates (default: mailchimp)",
+    )
+    parser.add_argument(
         "--collection",
         dest="tui_collection",
         type=Path,

@@ -7,10 +7,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.bundle import write_bundle
-from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
+from mcexplorer.core.history import (
+    HistoryEntry,
+    HistoryError,
+    HistoryFilter,
+    HistoryStore,
+    Retention,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     clear.add_argument("--yes", action="store_true", help="do not ask")
     clear.set_defaults(func=_guard(_clear))
 
+    keep = sub.add_parser("retention", help="show or set how much history is kept")
+    keep.add_argument("--max-entries", metavar="N|none", help="keep at most N entries")
+    keep.add_argument("--max-age-days", metavar="D|none", help="drop entries older than D days")
+    keep.set_defaults(func=_guard(_retention))
+
     bundle = sub.add_parser("bundle", help="write a support bundle (Markdown) for one entry")
     bundle.add_argument("id", type=int)
     bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
@@ -50,6 +62,27 @@ def _guard(
             return 2
 
     return run
+
+
+def _limit(text: str | None, current: float | None, kind: type[int] | type[float]) -> Any:
+    if text is None:
+        return current
+    return None if text.strip().lower() == "none" else kind(text)
+
+
+def _retention(args: argparse.Namespace, store: HistoryStore) -> int:
+    old = store.retention
+    new = Retention(
+        max_entries=_limit(args.max_entries, old.max_entries, int),
+        max_age_days=_limit(args.max_age_days, old.max_age_days, float),
+    )
+    if new != old:
+        new.save()
+        HistoryStore(store.path, retention=new).prune()
+    entries = new.max_entries if new.max_entries is not None else "no limit"
+    days = f"{new.max_age_days:g} days" if new.max_age_days is not None else "no limit"
+    print(f"history keeps at most {entries} entries; maximum age {days}")
+    return 0
 
 
 def _line(entry: HistoryEntry) -> str:

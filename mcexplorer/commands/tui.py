@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def launch(args: argparse.Namespace) -> int:
+    if args.tui_provider != "mailchimp" and not args.sandbox:
+        # A profile or token already says which provider it belongs to.
+        print("error: --provider picks the sandbox's provider; add --sandbox", file=sys.stderr)
+        return 2
     # Imported here so other commands never pay for Textual.
     from mcexplorer.tui.app import ExplorerApp
 
     ExplorerApp(
         sandbox=bool(args.sandbox),
+        provider=args.tui_provider,
         profile=args.profile,
         collections_dir=args.tui_collection,
         history=not args.tui_no_history,

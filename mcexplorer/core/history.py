@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from mcexplorer.core.atomic import atomic_write_text
 from mcexplorer.core.collection_format import REDACTED, SECRET_HEADERS, redact_text
 from mcexplorer.core.engine import Outcome
 from mcexplorer.core.events import AttemptEvent
@@ -68,10 +69,55 @@ def default_history_path() -> Path:
     return platformdirs.user_data_path("mcexplorer", appauthor=False) / HISTORY_FILE
 
 
+def default_retention_path() -> Path:
+    return platformdirs.user_config_path("mcexplorer", appauthor=False) / "history.json"
+
+
 @dataclass(frozen=True)
 class Retention:
+    """How much history to keep; None means no limit. Kept in the user's config dir."""
+
     max_entries: int | None = 5000
     max_age_days: float | None = 90.0
+
+    def __post_init__(self) -> None:
+        if self.max_entries is not None and self.max_entries < 1:
+            raise ValueError("max entries must be at least 1 (or none)")
+        if self.max_age_days is not None and self.max_age_days <= 0:
+            raise ValueError("max age must be more than 0 days (or none)")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Retention:
+        path = path or default_retention_path()
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            raise HistoryError(f"{path}: cannot read the retention settings ({exc})") from None
+        if not isinstance(raw, dict):
+            raise HistoryError(f"{path}: expected a JSON object with max_entries, max_age_days")
+        try:
+            return cls(
+                max_entries=_optional(raw.get("max_entries", cls.max_entries), int),
+                max_age_days=_optional(raw.get("max_age_days", cls.max_age_days), float),
+            )
+        except (TypeError, ValueError) as exc:
+            raise HistoryError(f"{path}: {exc}") from None
+
+    def save(self, path: Path | None = None) -> None:
+        text = json.dumps(
+            {"max_entries": self.max_entries, "max_age_days": self.max_age_days}, indent=2
+        )
+        atomic_write_text(path or default_retention_path(), text + "\n")
+
+
+def _optional(value: object, kind: type[int] | type[float]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return kind(value)
 
 
 @dataclass(frozen=True)
@@ -203,7 +249,7 @@ class HistoryStore:
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_history_path()
-        self.retention = retention or Retention()
+        self.retention = retention or Retention.load()
         self.body_cap = body_cap
         self._now = now or (lambda: datetime.now(UTC))
         self._ready = False
@@ -272,6 +318,11 @@ class HistoryStore:
             self._apply_retention(conn)
             assert cursor.lastrowid is not None
             return cursor.lastrowid
+
+    def prune(self) -> None:
+        """Apply the retention now (it is also applied on every insert)."""
+        with self._connect() as conn:
+            self._apply_retention(conn)
 
     def _apply_retention(self, conn: sqlite3.Connection) -> None:
         if self.retention.max_age_days is not None:

@@ -16,11 +16,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from mcexplorer.tui.palette import ExplorerCommands
-from mcexplorer.tui.screens.explorer import ExplorerScreen
+from mcexplorer.tui.screens.explorer import ExplorerScreen, is_mailersend, utc_now
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
+    from mcexplorer.core.clock import Clock
     from mcexplorer.core.target import Target
     from mcexplorer.sandbox.server import SandboxServer
     from mcexplorer.tui.screens.first_run import FirstRunChoice
@@ -38,20 +40,33 @@ class ExplorerApp(App[None]):
         self,
         *,
         sandbox: bool = False,
+        provider: str = "mailchimp",
         profile: str | None = None,
         target: Target | None = None,
         environ: Mapping[str, str] | None = None,
         mask_volatile: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = utc_now,
+        engine_clock: Clock | None = None,
         collections_dir: Path | None = None,
         history: bool = True,
     ) -> None:
-        """`target` connects straight away (tests); else `sandbox` or the profile decide."""
+        """`target` connects straight away (tests); else `sandbox` or the profile decide.
+
+        `provider` is the API the sandbox imitates; `wall_clock` drives the MailerSend
+        gauge's countdowns and `engine_clock` the attempt timings (both fixed in snapshots)."""
         super().__init__()
         self.sandbox = sandbox
+        self.provider = provider
         self.profile = profile
         self.environ = os.environ if environ is None else environ
-        self.explorer = ExplorerScreen(mask_volatile=mask_volatile, clock=clock)
+        self.explorer = ExplorerScreen(
+            mask_volatile=mask_volatile,
+            clock=clock,
+            wall_clock=wall_clock,
+            engine_clock=engine_clock,
+            mailersend=is_mailersend(target) if target else sandbox and provider == "mailersend",
+        )
         self.explorer.collections_dir = collections_dir  # None: the user data dir
         self.explorer.history_enabled = history
         self._initial_target = target
@@ -79,10 +94,13 @@ class ExplorerApp(App[None]):
         from mcexplorer.core.target import Target
         from mcexplorer.sandbox.server import SandboxServer
 
-        server = SandboxServer()
+        server = SandboxServer(provider=self.provider)
         server.start()
         self.server = server
-        credentials = Credentials.api_key(server.demo_key)
+        if self.provider == "mailersend":
+            credentials = Credentials.mailersend(server.demo_key)
+        else:
+            credentials = Credentials.api_key(server.demo_key)
         target = Target(credentials, server.api_url, f"sandbox {credentials.masked}")
         self.call_from_thread(self.explorer.connect, target)
 

@@ -2,6 +2,9 @@
 
 Data flows one way: composer → ApiRequest → Engine (in a worker) → Outcome → views.
 The screen shows at once; the connection (and the sandbox behind it) arrives later.
+A MailerSend account swaps in its own catalog, a map built from it (MailerSend has no API
+root to walk), the rate/quota gauge instead of the slot gauge, and a composer without the
+Mailchimp-only parts.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -19,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from mcexplorer.core.keys import Provider
 from mcexplorer.core.links import split_href
 from mcexplorer.core.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.messages import (
@@ -35,6 +40,7 @@ from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.operations_list import OperationsList
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
+from mcexplorer.tui.widgets.rate_gauge import RateGauge
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
@@ -42,6 +48,7 @@ from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 if TYPE_CHECKING:
     from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.clock import Clock
     from mcexplorer.core.engine import Engine, Outcome
     from mcexplorer.core.events import AttemptEvent
     from mcexplorer.core.glossary import Glossary
@@ -51,6 +58,7 @@ if TYPE_CHECKING:
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
 REPEAT_COUNT = 20
 KEPT_TIMELINES = 64
+MAILERSEND_CATALOG = "mailersend_catalog.json"  # next to the Mailchimp catalog
 
 
 def _freeze_startup_heap() -> None:
@@ -58,6 +66,16 @@ def _freeze_startup_heap() -> None:
     the garbage collector's reach: a full collection over it took ~180 ms and stalled the
     UI while a big response was being decoded."""
     gc.freeze()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_mailersend(target: Target | None) -> bool:
+    """A MailerSend account: its credentials say so (the URL may be a sandbox's)."""
+    credentials = target.credentials if target else None
+    return credentials is not None and credentials.provider is Provider.MAILERSEND
 
 
 class ExplorerScreen(SavedRequestsScreen):
@@ -78,13 +96,26 @@ class ExplorerScreen(SavedRequestsScreen):
     ]
 
     def __init__(
-        self, *, mask_volatile: bool = False, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        mask_volatile: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = utc_now,
+        mailersend: bool = False,
+        engine_clock: Clock | None = None,
     ) -> None:
-        """`mask_volatile` hides timings and request ids, and `clock` drives the gauge's
-        sparkline: both keep snapshots the same from run to run."""
+        """`mask_volatile` hides timings and request ids, `clock` drives the slot gauge's
+        sparkline and `wall_clock` the rate gauge's countdowns: fixed, they keep snapshots
+        the same from run to run, like `engine_clock` (the engine's; attempt timings).
+        `mailersend` is the first account's provider, if known."""
         super().__init__()
         self.mask_volatile = mask_volatile
         self.clock = clock
+        self.wall_clock = wall_clock
+        self.mailersend = mailersend
+        self.engine_clock = engine_clock
+        self._catalogs: dict[bool, Catalog] = {}  # by "is MailerSend"
+        self._catalogs_loading: set[bool] = set()
         self.target: Target | None = None
         self.engine: Engine | None = None
         self.catalog: Catalog | None = None
@@ -101,6 +132,8 @@ class ExplorerScreen(SavedRequestsScreen):
     def compose(self) -> ComposeResult:
         yield AccountHeader(id="header")
         yield SlotGauge(id="slots", clock=self.clock)
+        if self.mailersend:
+            yield RateGauge(id="rate", clock=self.wall_clock)
         with Horizontal(id="main"):
             with Vertical(id="sidebar"), TabbedContent(id="sidebar-tabs"):
                 with TabPane("Map", id="tab-map"):
@@ -118,8 +151,10 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def on_mount(self) -> None:
         self.query_one(ResourceMap).fetch = self._fetch_json
+        self._apply_provider()
         # After the first frame: parsing the catalog would hold the GIL during the first layout.
-        self.call_after_refresh(self._load_reference_data)
+        self._catalogs_loading.add(self.mailersend)
+        self.call_after_refresh(self._load_reference_data, self.mailersend)
 
     async def on_unmount(self) -> None:
         if self.engine is not None:
@@ -130,23 +165,63 @@ class ExplorerScreen(SavedRequestsScreen):
         await engine.aclose()
 
     @work(thread=True, group="startup", exit_on_error=False)
-    def _load_reference_data(self) -> None:
+    def _load_reference_data(self, mailersend: bool) -> None:
         """The catalog (270 operations) and the glossary load off the UI thread."""
-        from mcexplorer.core.catalog import Catalog
         from mcexplorer.core.glossary import Glossary
 
-        catalog = Catalog.load()
-        self.app.call_from_thread(self._catalog_loaded, catalog)
+        self._read_catalog(mailersend)
         glossary = Glossary.load()
         self.app.call_from_thread(setattr, self, "glossary", glossary)
 
-    def _catalog_loaded(self, catalog: Catalog) -> None:
+    @work(thread=True, group="catalog", exit_on_error=False)
+    def _load_catalog(self, mailersend: bool) -> None:
+        self._read_catalog(mailersend)
+
+    def _read_catalog(self, mailersend: bool) -> None:
+        """Runs in a thread worker."""
+        from mcexplorer.core.catalog import DEFAULT_PATH, Catalog
+
+        path = DEFAULT_PATH.with_name(MAILERSEND_CATALOG) if mailersend else DEFAULT_PATH
+        catalog = Catalog.load(path)
+        self.app.call_from_thread(self._catalog_loaded, mailersend, catalog)
+
+    def _catalog_loaded(self, mailersend: bool, catalog: Catalog) -> None:
+        self._catalogs[mailersend] = catalog
+        self._catalogs_loading.discard(mailersend)
+        if mailersend != self.mailersend:
+            return  # the account changed provider while it loaded: kept for later
         self.catalog = catalog
         for ops in self.query(OperationsList):  # none yet if it is still to be mounted
             ops.set_catalog(catalog)
-        if self.root_body is not None and not self.query_one(ResourceMap).root.children:
+        # MailerSend's map comes from the catalog alone; Mailchimp's needs the root too.
+        ready = self.target is not None if mailersend else self.root_body is not None
+        if ready and not self.query_one(ResourceMap).root.children:
             self._populate_map()
         _freeze_startup_heap()
+
+    def _apply_provider(self) -> None:
+        """Show the gauge and the composer parts that fit the account's provider."""
+        self.query_one(SlotGauge).display = not self.mailersend
+        gauges = self.query(RateGauge)
+        if gauges:
+            gauges.first().display = self.mailersend
+        elif self.mailersend:
+            self.mount(RateGauge(id="rate", clock=self.wall_clock), after="#slots")
+        self.query_one(Composer).set_mailersend(self.mailersend)
+
+    def _switch_provider(self, mailersend: bool) -> None:
+        """A different API from now on: its catalog, map, gauge and composer parts."""
+        self.mailersend = mailersend
+        self.root_body = None
+        self.catalog = None  # the other API's operations must not match this one's paths
+        self.query_one(ResourceMap).clear()
+        self._apply_provider()
+        cached = self._catalogs.get(mailersend)
+        if cached is not None:
+            self._catalog_loaded(mailersend, cached)
+        elif mailersend not in self._catalogs_loading:
+            self._catalogs_loading.add(mailersend)
+            self._load_catalog(mailersend)
 
     # ----- connecting ------------------------------------------------------------------
 
@@ -158,7 +233,11 @@ class ExplorerScreen(SavedRequestsScreen):
             self._close_engine(self.engine)
         self.visits = Visits()
         self.target = target
-        self.engine = Engine(target.base_url, target.credentials)
+        if is_mailersend(target) != self.mailersend:
+            self._switch_provider(is_mailersend(target))
+        for gauge in self.query(RateGauge):  # another account: earlier readings do not apply
+            gauge.rate = gauge.quota = None
+        self.engine = Engine(target.base_url, target.credentials, clock=self.engine_clock)
         self.engine.slots.add_listener(self._slots_changed)
         header = self.query_one(AccountHeader)
         header.profile = target.label
@@ -169,6 +248,9 @@ class ExplorerScreen(SavedRequestsScreen):
     @work(exclusive=True, group="root")
     async def _load_root(self) -> None:
         assert self.engine is not None and self.target is not None
+        if self.mailersend:
+            await self._load_quota()
+            return
         header = self.query_one(AccountHeader)
         root = await self.engine.send(ApiRequest("GET", "/"))
         dc = self.target.credentials.dc if self.target.credentials else None
@@ -183,7 +265,34 @@ class ExplorerScreen(SavedRequestsScreen):
         header.set_health(str(health or ping.status or "unreachable"), ping.ok)
         _freeze_startup_heap()
 
+    async def _load_quota(self) -> None:
+        """MailerSend has no API root: the map comes from the catalog, and GET /api-quota
+        (which the daily quota does not count) fills the gauge and shows the token works."""
+        assert self.engine is not None
+        header = self.query_one(AccountHeader)
+        header.account, header.role, header.dc = "MailerSend", None, None
+        if not self.query_one(ResourceMap).root.children:
+            self._populate_map()
+        outcome = await self.engine.send(ApiRequest("GET", "/api-quota"))
+        if outcome.ok:
+            self.query_one(RateGauge).observe_quota_document(outcome.json())
+        self.observe_limits(outcome)
+        header.set_health(
+            "token works" if outcome.ok else str(outcome.status or "unreachable"), outcome.ok
+        )
+        _freeze_startup_heap()
+
+    def observe_limits(self, outcome: Outcome) -> None:
+        """MailerSend reports its rate limit and quota on every response."""
+        if self.mailersend:
+            for gauge in self.query(RateGauge):
+                gauge.observe(outcome.headers)
+
     def _populate_map(self) -> None:
+        if self.mailersend:
+            if self.catalog is not None:
+                self.query_one(ResourceMap).populate_catalog("MailerSend", self.catalog)
+            return
         fallback = []
         if self.catalog is not None:
             fallback = sorted(
@@ -201,6 +310,7 @@ class ExplorerScreen(SavedRequestsScreen):
         if self.engine is None:
             return None
         outcome = await self.engine.send(ApiRequest("GET", path, query=dict(query)))
+        self.observe_limits(outcome)
         return outcome.json() if outcome.ok else None
 
     # ----- slots -----------------------------------------------------------------------
@@ -257,6 +367,7 @@ class ExplorerScreen(SavedRequestsScreen):
             self.post_message(AttemptRecorded(event))
 
         outcome = await self.engine.send(req, on_event=on_event)
+        self.observe_limits(outcome)
         if visit and outcome.request.method.upper() == "GET":
             self.visits.visit(outcome)
         self.record_history(outcome)
@@ -329,6 +440,7 @@ class ExplorerScreen(SavedRequestsScreen):
         self.post_message(RequestSubmitted(req))
         summary, outcomes = await repeat(self.engine, req, REPEAT_COUNT, REPEAT_COUNT)
         for outcome in outcomes:
+            self.observe_limits(outcome)
             self.record_history(outcome)
         statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
         self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {self.engine.snapshot().peak}")

@@ -1,7 +1,9 @@
 """The request composer: method, path and its parameters, query options, headers, body.
 
 It turns what is typed into an ApiRequest (`build`) and shows local problems (bad JSON,
-a header without a colon, validation issues) before anything is sent.
+a header without a colon, validation issues) before anything is sent. For MailerSend the
+Mailchimp-only parts (fields/exclude_fields, count/offset, X-Trigger-Error, the
+subscriber-hash helper, the method override) give way to a plain query line.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +36,8 @@ from mcexplorer.core.request import (
 SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandbox_errors.json"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _OVERRIDABLE = frozenset({"PUT", "PATCH", "DELETE"})
+# Mailchimp features MailerSend has no use for: hidden (and emptied) for MailerSend.
+_MAILCHIMP_ONLY = ("fields", "exclude_fields", "count", "offset", "email", "trigger", "override")
 
 
 def trigger_names() -> list[str]:
@@ -77,6 +82,19 @@ def parse_headers(text: str) -> dict[str, str]:
     return headers
 
 
+def parse_query(text: str) -> dict[str, str]:
+    """`name=value&other=value` into a dict; a clear issue for a part without `=`."""
+    query: dict[str, str] = {}
+    for part in text.split("&"):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            raise RequestInvalid([ValidationIssue("query", f"{part.strip()!r} needs name=value")])
+        query[name.strip()] = value.strip()
+    return query
+
+
 def _format_headers(headers: dict[str, str]) -> str:
     return "; ".join(f"{k}: {v}" for k, v in headers.items())
 
@@ -95,6 +113,7 @@ class Composer(Vertical):
     Composer .param { width: 1fr; margin-right: 1; }
     Composer #fields, Composer #exclude_fields { width: 2fr; margin-right: 1; }
     Composer #count, Composer #offset { width: 9; margin-right: 1; }
+    Composer #query { width: 1fr; }
     Composer #headers { width: 2fr; margin-right: 1; }
     Composer #email { width: 1fr; margin-right: 1; }
     Composer #trigger { width: 24; margin-right: 1; }
@@ -119,6 +138,7 @@ class Composer(Vertical):
         self._fields_suggester = FieldListSuggester()
         self._exclude_suggester = FieldListSuggester()
         self._trigger_names = trigger_names()
+        self.mailersend = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -143,6 +163,7 @@ class Composer(Vertical):
             )
             yield Input(placeholder="count", id="count", type="integer", compact=True)
             yield Input(placeholder="offset", id="offset", type="integer", compact=True)
+            yield Input(placeholder="query: name=value&…", id="query", compact=True)
         with Horizontal(classes="row"):
             yield Input(placeholder="headers: Name: value; …", id="headers", compact=True)
             yield Input(placeholder="email → subscriber_hash", id="email", compact=True)
@@ -167,6 +188,27 @@ class Composer(Vertical):
         self.query_one(
             "#override", Checkbox
         ).tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
+        self._show_provider_parts()
+
+    def set_mailersend(self, on: bool) -> None:
+        """Show the parts that fit the provider; hidden ones are emptied (never sent)."""
+        self.mailersend = on
+        if self.is_mounted:
+            self._show_provider_parts()
+
+    def _show_provider_parts(self) -> None:
+        for name in _MAILCHIMP_ONLY:
+            widget = self.query_one(f"#{name}")
+            widget.display = not self.mailersend
+            if self.mailersend and isinstance(widget, Input):
+                widget.value = ""
+        self.query_one("#query", Input).display = self.mailersend
+        if self.mailersend:
+            self.query_one("#trigger", Select).value = Select.NULL
+            self.query_one("#override", Checkbox).value = False
+            _note(self.query_one("#hint", Static), "")
+        else:
+            self.query_one("#query", Input).value = ""
 
     # ----- loading ---------------------------------------------------------------------
 
@@ -211,6 +253,13 @@ class Composer(Vertical):
         self.query_one("#path", Input).value = path
         self._param_values = dict(params)
         self._rebuild_params()
+        if self.mailersend:  # every query parameter and header shows as typed
+            self.query_one("#query", Input).value = urlencode(query)
+            self.extra_query = {}
+            self.query_one("#headers", Input).value = _format_headers(headers)
+            self.query_one("#body", TextArea).text = body
+            _note(self.query_one("#issues", Static), "")
+            return
         for name in ("fields", "exclude_fields", "count", "offset"):
             self.query_one(f"#{name}", Input).value = query.pop(name, "")
         self.extra_query = query
@@ -326,6 +375,8 @@ class Composer(Vertical):
         names = placeholders(path)
         params = {n: self._param_values.get(n, "").strip() for n in names}
         query = dict(self.extra_query)
+        if self.mailersend:
+            query.update(parse_query(self.query_one("#query", Input).value))
         for name in ("fields", "exclude_fields", "count", "offset"):
             value = self.query_one(f"#{name}", Input).value.strip()
             if value:
@@ -336,6 +387,8 @@ class Composer(Vertical):
         if method in _BODY_METHODS and body_text.strip():
             body = parse_body_text(body_text)
         req = ApiRequest(method, path, params, query, headers, body)
+        if self.mailersend:
+            return req
         trigger = self.query_one("#trigger", Select).value
         if isinstance(trigger, str):
             req = req.with_trigger_error(trigger)

@@ -3,13 +3,14 @@
 The root's links give the top-level resources; opening a GET node fetches it and adds
 its links (each with its method) and, for a collection, its items. When the root has no
 links (Mailchimp says they may go away), the catalog's top-level collections stand in.
+An API without a root (MailerSend) gets its first level from the catalog alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from rich.text import Text
@@ -19,6 +20,9 @@ from textual.widgets.tree import TreeNode
 
 from mcexplorer.core.links import Link, links_of, split_href
 from mcexplorer.tui.messages import LinkFollowed
+
+if TYPE_CHECKING:
+    from mcexplorer.core.catalog import Catalog
 
 # Links that point back up or at the node itself add nothing to a tree.
 _SKIPPED_RELS = frozenset({"self", "parent", "up"})
@@ -94,6 +98,27 @@ class ResourceMap(Tree[MapEntry]):
             links = [Link(rel=p.strip("/"), href=p) for p in fallback_paths]
         for link in links:
             self._add_link(self.root, link)
+        self.root.expand()
+
+    def populate_catalog(self, title: str, catalog: Catalog) -> None:
+        """Fill the first level with every operation whose path takes no parameter; paths
+        deeper than one segment (/analytics/date) sit in a folder named by the first."""
+        self.clear()
+        self.root.data = MapEntry("root", "GET", "/", loaded=True)
+        self.root.set_label(Text(title, style="bold"))
+        fixed = sorted(
+            (op for op in catalog.operations if "{" not in op.path),
+            key=lambda op: (op.path, op.method != "GET", op.method),
+        )
+        folders: dict[str, TreeNode[MapEntry]] = {}
+        for op in fixed:
+            head, _, rest = op.path.strip("/").partition("/")
+            parent = self.root
+            if rest:
+                if head not in folders:  # no data: a folder to open, not a resource to fetch
+                    folders[head] = self.root.add(head)
+                parent = folders[head]
+            self._add_link(parent, Link(rel=rest or head, href=op.path, method=op.method))
         self.root.expand()
 
     def _add_link(self, node: TreeNode[MapEntry], link: Link) -> None:

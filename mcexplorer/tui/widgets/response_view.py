@@ -107,6 +107,9 @@ def status_text(outcome: Outcome, *, mask_volatile: bool = False) -> Text:
     head.append(f"  {outcome.method} {target}", style="bold")
     head.append(f"  {elapsed}  {human_size(len(outcome.body))}", style="")
     head.append(f"  id {request_id}", style="dim")
+    message_id = outcome.headers.get("x-message-id")  # MailerSend's handle on a sent email
+    if message_id:
+        head.append(f"  message {'…' if mask_volatile else message_id}", style="bold")
     return head
 
 
