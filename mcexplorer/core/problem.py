@@ -289,7 +289,8 @@ def decode_problem(
         reference=fields.get("reference"),
         code=fields.get("code"),
         retry_after_s=parse_retry_after(head.get("retry-after"), now=now),
-        quota_reset=head.get("x-apiquota-reset", "")[:64] or None,
+        # Every MailerSend answer carries the reset time; it explains only a 429.
+        quota_reset=(head.get("x-apiquota-reset", "")[:64] or None) if status == 429 else None,
     )
 
 
