@@ -43,7 +43,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         dest="tui_provider",  # `sandbox --provider` has its own
         choices=("mailchimp", "mailersend"),
         default="mailchimp",
-        help="with --sandbox: the API the TUI's sandbox imitates (default: mailchimp)",
+        help="with --sandbox: the API the sandbox imitates, for the TUI or a command",
     )
     parser.add_argument(
         "--collection",

@@ -52,6 +52,11 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     if getattr(args, "sandbox", False):
         from mcexplorer.sandbox.server import SandboxServer  # the server loads only when asked
 
+        # `mcexplorer --sandbox --provider mailersend send ...` picks the MailerSend sandbox.
+        if getattr(args, "tui_provider", "mailchimp") == "mailersend":
+            with SandboxServer(provider="mailersend") as server:
+                yield Target(Credentials.mailersend(server.demo_key), server.api_url, "sandbox")
+            return
         with SandboxServer() as server:
             yield Target(Credentials.api_key(server.demo_key), server.api_url, "sandbox")
         return
