@@ -54,8 +54,7 @@ def _describe_problem(text: str) -> str:
     head, sep, dc = text.rpartition("-")
     if not sep:
         return (
-            "the key has no '-<dc>' suffix "
-            "(expected 32 hex characters, '-', a datacenter like us6)"
+            "the key has no '-<dc>' suffix (expected 32 hex characters, '-', a datacenter like us6)"
         )
     if not DC_RE.match(dc):
         return "the part after the last '-' is not a datacenter like us6"

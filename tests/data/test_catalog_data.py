@@ -57,9 +57,7 @@ def test_operations_are_unique_and_well_formed() -> None:
 
 
 def test_paging_parameters_carry_their_limits() -> None:
-    counts = [
-        p for op in _catalog()["operations"] for p in op["params"] if p["name"] == "count"
-    ]
+    counts = [p for op in _catalog()["operations"] for p in op["params"] if p["name"] == "count"]
     assert counts
     assert all(p.get("maximum") == 1000 and p.get("default") == 10 for p in counts)
 
