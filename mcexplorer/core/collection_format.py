@@ -26,6 +26,9 @@ _KNOWN_KEYS = frozenset({"format", "description", "method", "path", "body", *_ST
 _KEY_RE = re.compile(r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b")
 _MAILERSEND_RE = re.compile(r"\bmlsn\.[0-9A-Za-z]{20,}")
 _AUTH_VALUE_RE = re.compile(r"^\s*(basic|bearer|oauth|apikey)\s+\S", re.IGNORECASE)
+# Names that say their value is a credential (an OAuth token is opaque: only its name tells).
+SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth)", re.IGNORECASE)
+_SECRET_BODY_KEY = re.compile(r"^(api_?key|access_?token|token|secret|password)$", re.I)
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
 )
@@ -72,13 +75,33 @@ def _strings_in(value: Any, where: str) -> list[tuple[str, str]]:
     return []
 
 
+def _secret_keys_in(value: Any, where: str) -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [
+            pair
+            for k, v in value.items()
+            for pair in (
+                [(f"{where}.{k}", v)]
+                if _SECRET_BODY_KEY.match(str(k)) and isinstance(v, str) and v.strip()
+                else _secret_keys_in(v, f"{where}.{k}")
+            )
+        ]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _secret_keys_in(v, f"{where}[{i}]")]
+    return []
+
+
 def find_secrets(req: ApiRequest, description: str = "") -> list[str]:
     """Where in the request a credential appears (locations only, never the value)."""
     found = [
         f"header {name!r}"
         for name, value in req.headers.items()
-        if name.lower() in SECRET_HEADERS or _AUTH_VALUE_RE.match(value)
+        if name.lower() in SECRET_HEADERS
+        or _AUTH_VALUE_RE.match(value)
+        or (SECRET_NAME.search(name) and value.strip())
     ]
+    found += [f"query {k!r}" for k, v in req.query.items() if SECRET_NAME.search(k) and v.strip()]
+    found += [where for where, _ in _secret_keys_in(req.body, "body")]
     places: list[tuple[str, str]] = [("path", req.path), ("description", description)]
     places += [(f"path param {k!r}", v) for k, v in req.path_params.items()]
     places += [(f"query {k!r}", v) for k, v in req.query.items()]

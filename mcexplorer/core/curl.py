@@ -27,20 +27,24 @@ def to_curl(
     credentials: Credentials | None,
     env_var: str = "MAILCHIMP_API_KEY",
 ) -> str:
-    """The secret never appears: the shell expands "$ENV_VAR" when the command runs."""
+    """The secret never appears, nor reaches curl's argv (visible in `ps`): the shell's
+    builtin printf hands it to curl as a config file on stdin (`-K -`)."""
     if not _ENV_NAME.match(env_var):
         raise ValueError(f"{env_var!r} is not an environment variable name")
     parts = ["curl", "-sS", "-X", req.method.upper(), shlex.quote(request_url(req, base_url))]
+    feed = ""
     if credentials is not None:
         if credentials.kind is AuthKind.API_KEY:
-            parts += ["--user", f'"anystring:${env_var}"']
+            config = 'user = "anystring:%s"'
         elif credentials.kind is AuthKind.OAUTH:
-            parts += ["-H", f'"Authorization: OAuth ${env_var}"']
+            config = 'header = "Authorization: OAuth %s"'
         else:
-            parts += ["-H", f'"Authorization: Bearer ${env_var}"']
+            config = 'header = "Authorization: Bearer %s"'
+        feed = f"printf '{config}\\n' \"${env_var}\" | "
+        parts[1:1] = ["-K", "-"]
     for name, value in req.headers.items():
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     if req.body is not None:
         parts += ["-H", shlex.quote("Content-Type: application/json")]
         parts += ["--data", shlex.quote(json.dumps(req.body, separators=(",", ":")))]
-    return " ".join(parts)
+    return feed + " ".join(parts)

@@ -47,6 +47,9 @@ _IGNORED_WITH_VALUE = frozenset(
         "--retry",
         "-x",
         "--proxy",
+        # Our exports feed the credential to curl as a config on stdin; auth comes from the profile.
+        "-K",
+        "--config",
     }
 )
 # Headers the engine sets itself.
@@ -70,6 +73,8 @@ def _tokens(text: str) -> list[str]:
         tokens = shlex.split(joined)
     except ValueError as exc:
         raise CurlImportError(f"Cannot split the command: {exc} (unbalanced quotes?).") from exc
+    if "|" in tokens:  # `printf ... | curl ...`: the request is the last stage of the pipe
+        tokens = tokens[len(tokens) - tokens[::-1].index("|") :]
     if not tokens or tokens[0].rsplit("/", 1)[-1] not in ("curl", "curl.exe"):
         raise CurlImportError("The command does not start with 'curl'.")
     return tokens[1:]

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from mcexplorer.core.collection_format import (
     METHODS,
     SECRET_HEADERS,
+    SECRET_NAME,
     SavedRequest,
     check_no_secrets,
     looks_secret,
@@ -26,7 +27,6 @@ from mcexplorer.core.request import ApiRequest
 
 _SCHEMA_MARK = "v2.1"
 _VAR_SEGMENT = re.compile(r"^\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}$")
-_SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth)", re.IGNORECASE)
 # Everything up to and including the API version segment is the base, not the path.
 _BASE_MARKERS = ("3.0", "v1")
 
@@ -176,7 +176,7 @@ def import_postman(data: Any) -> PostmanImport:
         if not isinstance(var, dict) or not var.get("key"):
             continue
         key, value = str(var["key"]), _text(var.get("value"))
-        if looks_secret(value) or _SECRET_NAME.search(key):
+        if looks_secret(value) or SECRET_NAME.search(key):
             out.warnings.append(f"variable {key}: dropped (credentials come from the profile)")
         elif "url" not in key.lower():
             out.variables[key] = value

@@ -44,7 +44,7 @@ def test_import_curl_from_stdin_then_export(
         == 0
     )
     exported = capsys.readouterr().out
-    assert '--user "anystring:$MAILCHIMP_API_KEY"' in exported
+    assert 'printf \'user = "anystring:%s"\\n\' "$MAILCHIMP_API_KEY" | curl -K -' in exported
     assert "https://us6.api.mailchimp.com/3.0/lists/a1b2/members?count=3" in exported
 
 

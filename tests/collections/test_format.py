@@ -19,6 +19,7 @@ from mcexplorer.core.collection_format import (
 from mcexplorer.core.request import ApiRequest
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
+OPAQUE = "5c6ccc561059aa386da9d112215bae55"
 
 # Plain identifiers and unicode text; keys never look like credentials by construction.
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20).filter(
@@ -96,13 +97,24 @@ def test_hand_edit_mistakes_point_at_their_line(
         ApiRequest(query={"apikey": KEY}),
         ApiRequest(body={"nested": [{"key": KEY}]}),
         ApiRequest(path="/lists/{id}", path_params={"id": KEY}),
+        # An OAuth access token is opaque hex: only the name it travels under gives it away.
+        ApiRequest(query={"access_token": OPAQUE}),
+        ApiRequest(headers={"X-Auth-Token": OPAQUE}),
+        ApiRequest(body={"settings": {"password": OPAQUE}}),
     ],
 )
 def test_credentials_are_refused(req: ApiRequest) -> None:
     with pytest.raises(SecretRefused) as info:
         dumps_request(SavedRequest(req))
-    assert KEY not in str(info.value)
+    assert KEY not in str(info.value) and OPAQUE not in str(info.value)
     assert "profile" in str(info.value)
+
+
+def test_innocent_names_are_not_mistaken_for_secrets() -> None:
+    req = ApiRequest(
+        "POST", "/campaigns", body={"settings": {"from_name": "Ann", "authenticate": True}}
+    )
+    assert json.loads(dumps_request(SavedRequest(req)))["body"]["settings"]["from_name"] == "Ann"
 
 
 def test_file_is_json_a_person_can_read() -> None:

@@ -171,7 +171,7 @@ def test_curl_export_has_no_secret(
 ) -> None:
     code = main(["send", "POST", "/lists", *target(server), "--data", '{"name": "x"}', "--curl"])
     out = capsys.readouterr()
-    assert code == 0 and out.out.startswith("curl ")
+    assert code == 0 and out.out.startswith("printf ") and "| curl -K -" in out.out
     assert "$MAILCHIMP_API_KEY" in out.out
     assert not any(s in out.out + out.err for s in secrets_of(server))
     assert httpx.get(f"{server.url}/_sandbox/stats").json()["requests"] == 0

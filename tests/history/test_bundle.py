@@ -52,7 +52,7 @@ def test_bundle_of_a_404_has_everything_support_asks_for(tmp_path: Path) -> None
         "| Started | 2024-05-01T12:00:00.000000+00:00 |",
         "**Resource Not Found** (404)",
         "### What it means",
-        '--user "anystring:$MAILCHIMP_API_KEY"',
+        'printf \'user = "anystring:%s"\\n\' "$MAILCHIMP_API_KEY" | curl -K -',
         "## Attempts timeline",
         "| 0.0 | 1 | queued |",
         "| 120.0 | 1 | response | 404 | elapsed_ms=118.0 |",

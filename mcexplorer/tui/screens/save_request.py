@@ -17,8 +17,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from mcexplorer.core.collection_edits import request_rel
-
 _DIALOG_CSS = """
 {name} {{
     align: center middle;
@@ -69,6 +67,9 @@ class SaveRequestScreen(ModalScreen[SaveTarget | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
+        # Imported here: the module pulls in the engine, which the explorer loads later.
+        from mcexplorer.core.collection_edits import request_rel
+
         try:
             rel = request_rel(self.query_one("#save-name", Input).value)
         except ValueError as exc:

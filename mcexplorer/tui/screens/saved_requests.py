@@ -5,6 +5,9 @@ sidebar's tree, opens a saved request in the composer and marks it "●" while t
 differs from the file, saves / renames / duplicates / deletes (asking before anything is
 overwritten or removed), records every request the explorer sends into the history, and
 opens the history screen. File and SQLite work runs in thread workers.
+
+The collection edits and the history store are imported where they are used: they pull in
+the engine and httpx (~100 ms), which the explorer's first paint must not wait for.
 """
 
 from __future__ import annotations
@@ -19,16 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collection_edits import (
-    default_collections_path,
-    delete_request,
-    duplicate_request,
-    rename_request,
-    unresolve_request,
-)
 from mcexplorer.core.collection_format import REQUEST_SUFFIX, SavedRequest, SecretRefused
 from mcexplorer.core.collections import Collection, CollectionItem, SaveConflict, file_name_for
-from mcexplorer.core.history import HistoryStore, Recorder
 from mcexplorer.core.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
@@ -36,6 +31,7 @@ from mcexplorer.tui.widgets.composer import Composer
 
 if TYPE_CHECKING:
     from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.history import HistoryStore, Recorder
     from mcexplorer.core.engine import Outcome
     from mcexplorer.core.glossary import Glossary
     from mcexplorer.core.target import Target
@@ -87,6 +83,8 @@ class SavedRequestsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="collection-load", exit_on_error=False)
     def _load_collection(self, folder: Path | None) -> None:
         if folder is None:
+            from mcexplorer.core.collection_edits import default_collections_path
+
             folder = default_collections_path()
             folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -192,6 +190,8 @@ class SavedRequestsScreen(Screen[None]):
         if opened is None or collection is None:
             self.save_request_as(req)
             return
+        from mcexplorer.core.collection_edits import unresolve_request
+
         original = opened.saved.request
         to_save = unresolve_request(original, collection.variables, req)
         saved = SavedRequest(to_save, opened.saved.description)
@@ -314,6 +314,8 @@ class SavedRequestsScreen(Screen[None]):
             if target is None:
                 return
 
+            from mcexplorer.core.collection_edits import rename_request
+
             def done(moved: CollectionItem | None) -> None:
                 self.notify(f"Renamed to {target.rel.as_posix()}", markup=False)
                 if moved is not None and self.opened is not None and self.opened.rel == item.rel:
@@ -328,6 +330,8 @@ class SavedRequestsScreen(Screen[None]):
         item = self._target_item()
         if item is None:
             return
+        from mcexplorer.core.collection_edits import duplicate_request
+
         collection = self.collection
         assert collection is not None
 
@@ -350,6 +354,8 @@ class SavedRequestsScreen(Screen[None]):
                 self._set_opened(None)
 
         def remove() -> CollectionItem | None:
+            from mcexplorer.core.collection_edits import delete_request
+
             delete_request(collection, item.rel)
             return None
 
@@ -370,12 +376,16 @@ class SavedRequestsScreen(Screen[None]):
         if not self.history_enabled:
             return None
         if self.history_store is None:
+            from mcexplorer.core.history import HistoryStore
+
             self.history_store = HistoryStore()
         return self.history_store
 
     def _recorder_for(self, target: Target) -> Recorder:
         """One recorder per account: after a failure it stops, and says so once."""
         if self._recorder is None or self._recorder[0] is not target:
+            from mcexplorer.core.history import Recorder
+
             recorder = Recorder(
                 profile=target.profile,
                 base_url=target.base_url,

@@ -6,6 +6,7 @@ Server text (title, detail, field messages) is shown as plain text, never as mar
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -14,8 +15,9 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from mcexplorer.core.glossary import GlossaryEntry
-from mcexplorer.core.problem import Problem
+if TYPE_CHECKING:
+    from mcexplorer.core.glossary import GlossaryEntry
+    from mcexplorer.core.problem import Problem
 
 # Decoded bodies that are not JSON: say what the client actually received.
 KIND_NOTES = {

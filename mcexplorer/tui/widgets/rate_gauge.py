@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mcexplorer.core.ratelimit import (
-    QuotaState,
-    RateLimitState,
-    parse_quota_headers,
-    parse_rate_headers,
-    quota_from_document,
-)
+if TYPE_CHECKING:  # core.ratelimit is imported on the first reading: not before first paint
+    from mcexplorer.core.ratelimit import QuotaState, RateLimitState
 
 CELLS = 10
 
@@ -91,6 +86,8 @@ class RateGauge(Widget):
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take the readings of one response; headers it lacks leave the gauge as it was."""
+        from mcexplorer.core.ratelimit import parse_quota_headers, parse_rate_headers
+
         now = self._clock()
         rate = parse_rate_headers(headers, now)
         if rate.known:
@@ -101,6 +98,8 @@ class RateGauge(Widget):
 
     def observe_quota_document(self, data: Any) -> None:
         """The answer of GET /api-quota, which also gives the day's total."""
+        from mcexplorer.core.ratelimit import quota_from_document
+
         quota = quota_from_document(data, self._clock())
         if quota.known:
             self.quota = self.quota.merged(quota) if self.quota else quota

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mcexplorer.core.slots import SlotSnapshot
+if TYPE_CHECKING:  # core.slots imports httpx: the gauge paints before the engine exists
+    from mcexplorer.core.slots import SlotSnapshot
 
 WINDOW_S = 60
 CELLS = 10
