@@ -11,6 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from mcexplorer.commands.output import (
     error,
@@ -119,7 +120,10 @@ def build_request(args: argparse.Namespace) -> ApiRequest:
         if not sep or not name.strip():
             raise _issue("headers", f"{raw!r} is not in the form 'Name: value'")
         headers[name.strip()] = value.strip()
+    # A query pasted into PATH (`/lists?count=5`) joins the -q parameters.
+    path, _, pasted = path.partition("?")
     req = ApiRequest(method=args.method.upper(), path=path, headers=headers)
+    req.query.update(parse_qsl(pasted, keep_blank_values=True))
     req = apply_params(req, [split_assignment(p) for p in args.params])
     options = {
         "fields": args.fields,

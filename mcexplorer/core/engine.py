@@ -332,6 +332,12 @@ class Engine:
             result.failure, result.error = _failure_of(exc)
             if result.failure is Failure.CONNECT:
                 result.sent = False
+        except (
+            ValueError,
+            OSError,
+        ) as exc:  # not the network's doing: every send ends in an Outcome
+            result.failure = Failure.RESET if result.sent else Failure.LOCAL
+            result.error = f"could not send the request: {exc}"
         else:
             self.slots.observe(reply.status)
             result.sent = True

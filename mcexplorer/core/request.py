@@ -93,6 +93,10 @@ class ApiRequest:
             issues.append(ValidationIssue("method", f"{self.method!r} is not an HTTP method"))
         if not self.path.startswith("/") or "://" in self.path:
             issues.append(ValidationIssue("path", "must be relative to the API base, like /lists"))
+        if any(ch in self.path for ch in "?#"):
+            issues.append(
+                ValidationIssue("path", "has a '?' or '#': give query parameters separately")
+            )
         issues += [
             ValidationIssue("path", f"no value for {{{name}}}")
             for name in placeholders(self.path)
@@ -113,6 +117,10 @@ class ApiRequest:
                 issues.append(ValidationIssue("headers", f"{name!r} is not a valid header name"))
             elif any(ch in value for ch in "\r\n\0"):
                 issues.append(ValidationIssue("headers", f"{name} has a line break in its value"))
+            elif not value.isascii():
+                issues.append(
+                    ValidationIssue("headers", f"{name} has a non-ASCII character in its value")
+                )
             elif name.lower() in _AUTH_HEADERS:
                 issues.append(
                     ValidationIssue("headers", f"{name} is set from the profile, not by hand")

@@ -23,6 +23,7 @@ class Failure(StrEnum):
     CONNECT = "connect"  # never reached the server
     TIMEOUT = "timeout"
     RESET = "reset"  # the connection dropped mid-exchange
+    LOCAL = "local"  # could not be sent from here (e.g. TLS setup): repeating would not help
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def decide(
                 unknown=True,
             )
         return Verdict(False, f"{status}: final")
+    if failure is Failure.LOCAL:
+        return Verdict(False, "local error: the request could not be sent from here")
     if failure is Failure.CONNECT or not sent:
         return Verdict(True, f"{(failure or Failure.CONNECT).value} error before sending")
     if idempotent:

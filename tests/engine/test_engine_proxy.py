@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mcexplorer.core.engine import Engine, environment_proxy
+from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.core.retry import Failure, decide
 from mcexplorer.core.transport import HttpxExchange, LeanTransport
 
 
@@ -23,3 +25,15 @@ def test_https_proxy_is_honoured_and_no_proxy_exempts(monkeypatch: pytest.Monkey
     assert environment_proxy("https://us7.api.mailchimp.com/3.0/") is None
     engine = Engine("https://us6.api.mailchimp.com/3.0/", None)
     assert isinstance(engine._wire, HttpxExchange)
+
+
+async def test_a_non_ascii_header_is_refused_before_anything_is_sent() -> None:
+    async with Engine("http://127.0.0.1:9/3.0/", None) as engine:
+        with pytest.raises(RequestInvalid, match="non-ASCII"):
+            await engine.send(ApiRequest(headers={"X-Note": "café"}))
+        assert engine.snapshot().peak == 0
+
+
+def test_a_local_failure_is_never_retried() -> None:
+    verdict = decide("GET", status=None, failure=Failure.LOCAL, sent=False)
+    assert not verdict.retry and "local error" in verdict.reason

@@ -357,7 +357,8 @@ class ExplorerScreen(SavedRequestsScreen):
         self._send(req, self._latest_submission, visit)
         return True
 
-    @work(exclusive=False, group="send", exit_on_error=False)
+    # A description of our own: by default Textual reprs the arguments, bodies included.
+    @work(exclusive=False, group="send", exit_on_error=False, description="send")
     async def _send(self, req: ApiRequest, submission: int, visit: bool) -> None:
         assert self.engine is not None
 

@@ -261,7 +261,7 @@ class HistoryScreen(Screen[None]):
 
         self.app.push_screen(PathPromptScreen("Write a support bundle", default), chosen)
 
-    @work(thread=True, group="bundle", exit_on_error=False)
+    @work(thread=True, group="bundle", exit_on_error=False, description="write bundle")
     def _write_bundle(self, entry: HistoryEntry, path: Path) -> None:
         try:
             write_bundle(entry, path, self.glossary)

@@ -397,7 +397,8 @@ class SavedRequestsScreen(Screen[None]):
             self._recorder = (target, recorder)
         return self._recorder[1]
 
-    @work(thread=True, group="history-record", exit_on_error=False)
+    # Named: the default description reprs the outcome, a multi-MB body taking ~30 ms.
+    @work(thread=True, group="history-record", exit_on_error=False, description="record")
     def record_history(self, outcome: Outcome) -> None:
         """Store one sent request (the store scrubs secrets); nothing when history is off."""
         if self.target is not None:

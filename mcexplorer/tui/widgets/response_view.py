@@ -216,7 +216,8 @@ class ResponseView(Vertical):
         self.query_one("#headers", Static).update(headers)
         self._format(outcome)
 
-    @work(thread=True, exclusive=True, group="format")
+    # Named: the default description reprs the outcome, a multi-MB body taking ~30 ms.
+    @work(thread=True, exclusive=True, group="format", description="format body")
     def _format(self, outcome: Outcome) -> None:
         body = FormattedBody.of(outcome)
         self.app.call_from_thread(self._formatted, outcome, body)
@@ -246,7 +247,7 @@ class ResponseView(Vertical):
         if event.pane.id == "tab-tree" and self.outcome is not None:
             self._build_tree(self.outcome)
 
-    @work(thread=True, exclusive=True, group="tree")
+    @work(thread=True, exclusive=True, group="tree", description="build tree")
     def _build_tree(self, outcome: Outcome) -> None:
         """The tree needs the decoded body, which is kept only while the tree shows it."""
         if self.tree_shown_for is outcome:
