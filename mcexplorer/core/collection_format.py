@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.request import METHODS, ApiRequest
 
 REQUEST_SUFFIX = ".request.json"
 FORMAT_TAG = "mcexplorer.request/1"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
 _STRING_MAPS = ("path_params", "query", "headers")
 _KNOWN_KEYS = frozenset({"format", "description", "method", "path", "body", *_STRING_MAPS})
 

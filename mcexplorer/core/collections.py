@@ -138,20 +138,20 @@ class Collection:
         coll = cls(root=root, name=root.name)
         var_path = root / VARIABLES_FILE
         if var_path.exists():
-            raw = var_path.read_bytes()
-            coll._loaded[PurePosixPath(VARIABLES_FILE)] = _digest(raw)
             try:
+                raw = var_path.read_bytes()
+                coll._loaded[PurePosixPath(VARIABLES_FILE)] = _digest(raw)
                 name, coll.variables = loads_variables(raw.decode("utf-8"), str(var_path))
                 coll.name = name or coll.name
-            except (CollectionFileError, UnicodeDecodeError) as exc:
+            except (CollectionFileError, UnicodeDecodeError, OSError) as exc:
                 coll._record_error(PurePosixPath(VARIABLES_FILE), var_path, exc)
         for path in sorted(root.rglob("*" + REQUEST_SUFFIX)):
             rel = PurePosixPath(path.relative_to(root).as_posix())
-            raw = path.read_bytes()
-            coll._loaded[rel] = _digest(raw)
             try:
+                raw = path.read_bytes()
+                coll._loaded[rel] = _digest(raw)
                 saved = loads_request(raw.decode("utf-8"), str(path))
-            except (CollectionFileError, UnicodeDecodeError) as exc:
+            except (CollectionFileError, UnicodeDecodeError, OSError) as exc:
                 coll._record_error(rel, path, exc)
                 continue
             coll.items.append(CollectionItem(rel=rel, saved=saved))
@@ -161,6 +161,8 @@ class Collection:
         self._broken.add(rel)
         if isinstance(exc, CollectionFileError):
             self.errors.append(exc)
+        elif isinstance(exc, OSError):  # unreadable, or a folder named like a request
+            self.errors.append(CollectionFileError(str(path), f"cannot read it: {exc.strerror}"))
         else:
             self.errors.append(CollectionFileError(str(path), "not UTF-8 text"))
 

@@ -15,12 +15,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mcexplorer.core.catalog import Catalog
 from mcexplorer.core.collection_format import (
-    METHODS,
     SECRET_HEADERS,
     SavedRequest,
     check_no_secrets,
 )
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.request import METHODS, ApiRequest
 
 _API_PREFIXES = ("/3.0/", "/v1/")
 _DATA_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json"})

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mcexplorer.core.collection_format import (
-    METHODS,
     SECRET_HEADERS,
     SECRET_NAME,
     SavedRequest,
@@ -23,7 +22,7 @@ from mcexplorer.core.collection_format import (
     looks_secret,
 )
 from mcexplorer.core.collections import Collection, file_name_for
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.request import METHODS, ApiRequest
 
 _SCHEMA_MARK = "v2.1"
 _VAR_SEGMENT = re.compile(r"^\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}$")

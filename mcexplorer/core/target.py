@@ -57,6 +57,7 @@ def credentials_from_env(
 
 
 def _base_url(override: str | None, profile: Profile | None, creds: Credentials) -> str:
+    """--base-url, else the profile's own URL (only with its own key), else the key's dc."""
     try:
         if override:
             return normalize_base_url(override)
@@ -99,16 +100,14 @@ def _resolve(
 
     if key_env is not None:
         creds = credentials_from_env(key_env, environ, provider)
-        return Target(creds, _base_url(base_url, chosen, creds), f"${key_env}", _name(chosen))
+        return Target(creds, _base_url(base_url, None, creds), f"${key_env}", _name(chosen))
 
     env_var = ENV_FOR_PROVIDER[provider] if provider else _first_env(environ)
     if env_var is not None and environ.get(env_var):
         creds = credentials_from_env(env_var, environ, provider)
         notice = f"{env_var} from the environment is used"
         notice += f" instead of profile '{chosen.name}'" if chosen else ""
-        return Target(
-            creds, _base_url(base_url, chosen, creds), f"${env_var}", _name(chosen), notice
-        )
+        return Target(creds, _base_url(base_url, None, creds), f"${env_var}", _name(chosen), notice)
 
     if chosen is None:
         raise TargetError(

@@ -70,6 +70,15 @@ def test_bad_file_is_reported_and_the_others_load(root: Path) -> None:
     assert error.path == str(broken) and error.line == 4
 
 
+def test_an_unreadable_entry_is_reported_and_the_others_load(root: Path) -> None:
+    _make(root)
+    (root / "odd.request.json").mkdir()  # a folder named like a request file
+    coll = Collection.load(root)
+    assert len(coll.items) == 2
+    [error] = coll.errors
+    assert error.path == str(root / "odd.request.json") and "cannot read" in error.reason
+
+
 def test_a_file_that_failed_to_parse_is_not_overwritten_unless_forced(root: Path) -> None:
     _make(root)
     broken = root / "ping.request.json"

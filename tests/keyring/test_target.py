@@ -53,6 +53,13 @@ def test_the_environment_overrides_a_profile_and_says_so(accounts: Accounts) -> 
     )
 
 
+def test_an_environment_key_goes_to_its_own_datacenter_not_the_profiles_url(
+    accounts: Accounts,
+) -> None:
+    target = resolve_target(accounts, profile="local", environ={"MAILCHIMP_API_KEY": ENV_KEY})
+    assert target.base_url == "https://us19.api.mailchimp.com/3.0/"
+
+
 def test_mailersend_profiles_follow_their_own_variable(accounts: Accounts) -> None:
     env = {"MAILCHIMP_API_KEY": ENV_KEY, "MAILERSEND_API_TOKEN": "mlsn.env"}
     target = resolve_target(accounts, profile="ms", environ=env)

@@ -258,9 +258,13 @@ class AccountsScreen(Screen[str | None]):
             except ACCOUNT_ERRORS as exc:
                 self.app.call_from_thread(self._failed, what, str(exc))
                 return
+            except Exception as exc:  # never Textual's crash screen: it prints locals (secrets)
+                message = f"{what} failed unexpectedly ({type(exc).__name__})"
+                self.app.call_from_thread(self._failed, what, message)
+                return
             self.app.call_from_thread(done, result)
 
-        self.run_worker(job, thread=True, group="accounts", name=what)
+        self.run_worker(job, thread=True, group="accounts", name=what, exit_on_error=False)
 
     def _failed(self, what: str, message: str) -> None:
         target = "#add-error" if what == "add" else "#accounts-status"

@@ -31,9 +31,9 @@ from mcexplorer.tui.widgets.composer import Composer
 
 if TYPE_CHECKING:
     from mcexplorer.core.catalog import Catalog
-    from mcexplorer.core.history import HistoryStore, Recorder
     from mcexplorer.core.engine import Outcome
     from mcexplorer.core.glossary import Glossary
+    from mcexplorer.core.history import HistoryStore, Recorder
     from mcexplorer.core.target import Target
 
 # The failures a collection action reports to the user (each names the file and the cause).
@@ -75,7 +75,8 @@ class SavedRequestsScreen(Screen[None]):
     # ----- the collection --------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.action_reload_collection()
+        # After the first frame: the loader's thread would hold the GIL during the layout.
+        self.call_after_refresh(self.action_reload_collection)
 
     def action_reload_collection(self) -> None:
         self._load_collection(self.collections_dir)
