@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from textual import on
@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from mcexplorer.core.catalog import Catalog, Operation
@@ -36,6 +37,7 @@ from mcexplorer.core.request import (
 SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandbox_errors.json"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _OVERRIDABLE = frozenset({"PUT", "PATCH", "DELETE"})
+W = TypeVar("W", bound=Widget)
 # Mailchimp features MailerSend has no use for: hidden (and emptied) for MailerSend.
 _MAILCHIMP_ONLY = ("fields", "exclude_fields", "count", "offset", "email", "trigger", "override")
 
@@ -139,6 +141,7 @@ class Composer(Vertical):
         self._exclude_suggester = FieldListSuggester()
         self._trigger_names = trigger_names()
         self.mailersend = False
+        self._hidden_parts_mounted = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -174,21 +177,36 @@ class Composer(Vertical):
                 compact=True,
             )
             yield Checkbox("override", id="override", compact=True)
-        yield TextArea("", id="body", show_line_numbers=False, soft_wrap=False)
-        yield Static("", id="body-status")
-        yield Static("", id="hint", classes="note")
-        yield Static("", id="issues", classes="note")
+        # The body editor and the note lines start hidden: mounted after the first frame.
 
     def on_mount(self) -> None:
         self._rebuild_params()
-        self.query_one("#body", TextArea).display = False
-        self.query_one("#body-status", Static).display = False
-        for note in self.query(".note"):
-            note.display = False
+        self.call_after_refresh(self._ensure_hidden_parts)
         self.query_one(
             "#override", Checkbox
         ).tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
         self._show_provider_parts()
+
+    def _ensure_hidden_parts(self) -> None:
+        """Mount the body editor and the note lines unless done; they can be queried as
+        soon as this returns (mounting registers them at once)."""
+        if self._hidden_parts_mounted:
+            return
+        self._hidden_parts_mounted = True
+        parts = (
+            TextArea("", id="body", show_line_numbers=False, soft_wrap=False),
+            Static("", id="body-status"),
+            Static("", id="hint", classes="note"),
+            Static("", id="issues", classes="note"),
+        )
+        has_body = self.query_one("#method", Select).value in _BODY_METHODS
+        for part in parts:
+            part.display = has_body and part.id in ("body", "body-status")
+        self.mount(*parts)
+
+    def _hidden_part(self, selector: str, kind: type[W]) -> W:
+        self._ensure_hidden_parts()
+        return self.query_one(selector, kind)
 
     def set_mailersend(self, on: bool) -> None:
         """Show the parts that fit the provider; hidden ones are emptied (never sent)."""
@@ -206,7 +224,7 @@ class Composer(Vertical):
         if self.mailersend:
             self.query_one("#trigger", Select).value = Select.NULL
             self.query_one("#override", Checkbox).value = False
-            _note(self.query_one("#hint", Static), "")
+            _note(self._hidden_part("#hint", Static), "")
         else:
             self.query_one("#query", Input).value = ""
 
@@ -257,8 +275,8 @@ class Composer(Vertical):
             self.query_one("#query", Input).value = urlencode(query)
             self.extra_query = {}
             self.query_one("#headers", Input).value = _format_headers(headers)
-            self.query_one("#body", TextArea).text = body
-            _note(self.query_one("#issues", Static), "")
+            self._hidden_part("#body", TextArea).text = body
+            _note(self._hidden_part("#issues", Static), "")
             return
         for name in ("fields", "exclude_fields", "count", "offset"):
             self.query_one(f"#{name}", Input).value = query.pop(name, "")
@@ -270,8 +288,8 @@ class Composer(Vertical):
         rest = {k: v for k, v in headers.items() if not (known and k == TRIGGER_HEADER)}
         self.query_one("#headers", Input).value = _format_headers(rest)
         picker.value = trigger if known else Select.NULL
-        self.query_one("#body", TextArea).text = body
-        _note(self.query_one("#issues", Static), "")
+        self._hidden_part("#body", TextArea).text = body
+        _note(self._hidden_part("#issues", Static), "")
 
     def set_response_fields(self, names: Iterable[str]) -> None:
         """Dotted names seen in the last response, offered after the catalog's."""
@@ -317,8 +335,10 @@ class Composer(Vertical):
     def _method_changed(self, event: Select.Changed) -> None:
         # Only writes carry a body: the editor gives its room to the response otherwise.
         has_body = event.value in _BODY_METHODS
-        self.query_one("#body", TextArea).display = has_body
-        self.query_one("#body-status", Static).display = has_body
+        if not (has_body or self._hidden_parts_mounted):
+            return  # the editor is mounted hidden
+        self._hidden_part("#body", TextArea).display = has_body
+        self._hidden_part("#body-status", Static).display = has_body
 
     @on(Input.Changed, ".param")
     def _param_changed(self, event: Input.Changed) -> None:
@@ -328,7 +348,7 @@ class Composer(Vertical):
     @on(Input.Changed, "#email")
     def _email_changed(self, event: Input.Changed) -> None:
         email = event.value.strip()
-        hint = self.query_one("#hint", Static)
+        hint = self._hidden_part("#hint", Static)
         if "@" not in email:
             _note(hint, "")
             return
@@ -348,13 +368,13 @@ class Composer(Vertical):
         exclude.disabled = bool(fields.value) and not exclude.value
         both = bool(fields.value and exclude.value)
         _note(
-            self.query_one("#issues", Static),
+            self._hidden_part("#issues", Static),
             "fields: fields and exclude_fields cannot be used together" if both else "",
         )
 
     @on(TextArea.Changed, "#body")
     def _body_changed(self, event: TextArea.Changed) -> None:
-        self.query_one("#body-status", Static).update(body_status(event.text_area.text))
+        self._hidden_part("#body-status", Static).update(body_status(event.text_area.text))
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
@@ -382,7 +402,7 @@ class Composer(Vertical):
             if value:
                 query[name] = ",".join(v.strip() for v in value.split(",") if v.strip())
         headers = parse_headers(self.query_one("#headers", Input).value)
-        body_text = self.query_one("#body", TextArea).text
+        body_text = self._hidden_part("#body", TextArea).text
         body: Any = None
         if method in _BODY_METHODS and body_text.strip():
             body = parse_body_text(body_text)
@@ -401,7 +421,7 @@ class Composer(Vertical):
         self.query_one("#count", Input).value = str(count)
 
     def show_issues(self, issues: Iterable[ValidationIssue]) -> None:
-        _note(self.query_one("#issues", Static), "\n".join(str(i) for i in issues))
+        _note(self._hidden_part("#issues", Static), "\n".join(str(i) for i in issues))
 
     def clear_issues(self) -> None:
         self.show_issues([])

@@ -184,6 +184,7 @@ class ResponseView(Vertical):
         self.page: Page | None = None
         self.links: list[Link] = []
         self.mask_volatile = mask_volatile
+        self._tabs_filled = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
@@ -196,15 +197,27 @@ class ResponseView(Vertical):
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
                 yield JsonView(id="json")
-            with TabPane("Tree", id="tab-tree"):
-                yield JsonTree("response", id="json-tree")
-            with TabPane("Headers", id="tab-headers"), VerticalScroll():
-                yield Static("", id="headers")
-            with TabPane("Links", id="tab-links"):
-                yield OptionList(id="links")
+            # Filled after the first frame (`_ensure_tabs`): styling them delayed it.
+            yield TabPane("Tree", id="tab-tree")
+            yield TabPane("Headers", id="tab-headers")
+            yield TabPane("Links", id="tab-links")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._ensure_tabs)
+
+    def _ensure_tabs(self) -> None:
+        """Mount the Tree, Headers and Links contents unless done; they can be queried as
+        soon as this returns (mounting registers them at once)."""
+        if self._tabs_filled:
+            return
+        self._tabs_filled = True
+        self.query_one("#tab-tree", TabPane).mount(JsonTree("response", id="json-tree"))
+        self.query_one("#tab-headers", TabPane).mount(VerticalScroll(Static("", id="headers")))
+        self.query_one("#tab-links", TabPane).mount(OptionList(id="links"))
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
+        self._ensure_tabs()
         self.outcome = outcome
         self.query_one("#status", Static).update(
             status_text(outcome, mask_volatile=self.mask_volatile)
