@@ -12,26 +12,17 @@ from mcexplorer.core.engine import Engine
 from mcexplorer.core.keys import Credentials
 from mcexplorer.core.retry import RetryPolicy
 from mcexplorer.sandbox.server import SandboxServer
+from tests import sandbox_fixtures
+
+# Shared fixtures: a reset sandbox and its first audience.
+admin = sandbox_fixtures.admin
+list_id = sandbox_fixtures.list_id
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
     with SandboxServer(seed=11) as server:
         yield server
-
-
-@pytest.fixture()
-def admin(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url) as client:
-        client.post("/_sandbox/reset").raise_for_status()
-        yield client
-        client.put("/_sandbox/faults", json={"profile": "none"}).raise_for_status()
-
-
-@pytest.fixture()
-def list_id(sandbox: SandboxServer, admin: httpx.Client) -> str:
-    with httpx.Client(base_url=sandbox.api_url, auth=("any", sandbox.demo_key)) as api:
-        return str(api.get("lists").json()["lists"][0]["id"])
 
 
 @pytest.fixture()

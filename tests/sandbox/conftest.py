@@ -34,3 +34,22 @@ def admin(sandbox: SandboxServer) -> Iterator[httpx.Client]:
 @pytest.fixture()
 def sandbox_url(sandbox: SandboxServer) -> str:
     return sandbox.api_url
+
+
+class StepClock:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def clock(sandbox: SandboxServer) -> Iterator[StepClock]:
+    """The module sandbox's store runs on a StepClock for the test."""
+    store = sandbox.app.store
+    original, store.clock = store.clock, StepClock()
+    yield store.clock  # type: ignore[misc]
+    store.clock = original

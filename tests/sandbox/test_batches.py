@@ -6,31 +6,14 @@ import io
 import json
 import tarfile
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from mcexplorer.sandbox import batches
-from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.sandbox.tarball import pack_results
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock(sandbox: SandboxServer) -> Iterator[StepClock]:
-    store = sandbox.app.store
-    original, store.clock = store.clock, StepClock()
-    yield store.clock  # type: ignore[misc]
-    store.clock = original
+from tests.sandbox.conftest import StepClock
 
 
 @pytest.fixture()

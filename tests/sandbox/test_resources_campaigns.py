@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from mcexplorer.sandbox.resources.campaigns import SENDING_SECONDS
-from mcexplorer.sandbox.server import SandboxServer
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock(sandbox: SandboxServer) -> Iterator[StepClock]:
-    store = sandbox.app.store
-    original, store.clock = store.clock, StepClock()
-    yield store.clock  # type: ignore[misc]
-    store.clock = original
+from tests.sandbox.conftest import StepClock
 
 
 def draft(api: httpx.Client, **settings: str) -> dict[str, object]:

@@ -32,6 +32,11 @@ from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.import_screen import ImportScreen, preview_rows
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
+from tests import sandbox_fixtures
+
+# Shared fixtures: a reset sandbox and its first audience.
+admin = sandbox_fixtures.admin
+list_id = sandbox_fixtures.list_id
 
 SIZE = (120, 40)
 FAST_POLL = PollPolicy(first_s=0.05, cap_s=0.2)
@@ -43,20 +48,6 @@ def sandbox() -> Iterator[SandboxServer]:
     # A little latency so the direct route's rows overlap in the slots.
     with SandboxServer(seed=11, latency_ms=5) as server:
         yield server
-
-
-@pytest.fixture()
-def admin(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url) as client:
-        client.post("/_sandbox/reset").raise_for_status()
-        yield client
-        client.put("/_sandbox/faults", json={"profile": "none"}).raise_for_status()
-
-
-@pytest.fixture()
-def list_id(sandbox: SandboxServer, admin: httpx.Client) -> str:
-    with httpx.Client(base_url=sandbox.api_url, auth=("any", sandbox.demo_key)) as api:
-        return str(api.get("lists").json()["lists"][0]["id"])
 
 
 def members_csv(path: Path, count: int, extra: str = "") -> Path:
