@@ -95,10 +95,12 @@ def is_firewall_block(text: str) -> bool:
 def read_page(markup: str) -> HtmlPage:
     markup = markup[:PAGE_CAP]
     lowered = markup.lower()
-    heading = _inner(markup, lowered, "title") or _inner(markup, lowered, "h1") or ""
+    heading = _clean(_inner(markup, lowered, "title") or _inner(markup, lowered, "h1") or "")
     text = visible_text(markup)
+    if heading and text.startswith(f"{heading} {heading}"):  # an <h1> repeating the <title>
+        text = text[len(heading) :].lstrip()
     return HtmlPage(
-        heading=_clean(heading),
+        heading=heading,
         text=text[:TEXT_CAP],
         reference=find_reference(text),
         firewall_block=is_firewall_block(text),

@@ -135,6 +135,7 @@ def test_firewall_page_gives_reference_and_kind() -> None:
     assert problem.title == "Access Denied"
     assert problem.reference == "18.2d3e1402.1700000000.1a2b3c4d"
     assert "http://us6.api.mailchimp.com/3.0/lists" in problem.detail
+    assert "Access Denied Access Denied" not in problem.detail  # <h1> repeating <title>
 
 
 def test_firewall_text_without_content_type_is_still_recognised() -> None:
