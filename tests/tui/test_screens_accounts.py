@@ -47,6 +47,13 @@ def rows(app: ScreenHost) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+async def submit_form(pilot, app: ScreenHost, name: str, secret: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the add form, fill it and press Enter (no waiting for the store)."""
+    await pilot.press("a")
+    await fill_form(pilot, app, name, secret)
+    await pilot.press("enter")
+
+
 async def fill_form(  # type: ignore[no-untyped-def]
     pilot, app: ScreenHost, name: str, secret: str, *, type_secret: bool = False
 ) -> None:
@@ -100,9 +107,7 @@ async def test_a_malformed_key_is_refused_with_its_cause_and_nothing_is_saved(
     app = host()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait(pilot, app)
-        await pilot.press("a")
-        await fill_form(pilot, app, "work", "0123456789abcdef-us6")
-        await pilot.press("enter")
+        await submit_form(pilot, app, "work", "0123456789abcdef-us6")
         await wait(pilot, app)
         error = str(screen(app).query_one("#add-error", Static).content)
         assert "has 16 characters, expected 32" in error
@@ -116,9 +121,7 @@ async def test_a_bad_profile_name_is_refused() -> None:
     app = host()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait(pilot, app)
-        await pilot.press("a")
-        await fill_form(pilot, app, "a/b", FAKE_KEY)
-        await pilot.press("enter")
+        await submit_form(pilot, app, "a/b", FAKE_KEY)
         await wait(pilot, app)
         assert "path separator" in str(screen(app).query_one("#add-error", Static).content)
 
@@ -207,9 +210,7 @@ async def test_an_unusable_keyring_explains_and_offers_memory(tmp_path: Path) ->
         assert "no keyring backend is available" in str(notice.content)
         assert "keep the key in memory" in str(notice.content)
         assert screen(app).query_one("#add-store", Select).value == StoreKind.MEMORY.value
-        await pilot.press("a")
-        await fill_form(pilot, app, "temp", FAKE_KEY)
-        await pilot.press("enter")
+        await submit_form(pilot, app, "temp", FAKE_KEY)
         await wait(pilot, app)
         assert [r[1] for r in rows(app)] == ["temp"] and rows(app)[0][6] == "memory"
         badge = screen(app).query_one("#accounts-badge", Static)
@@ -318,9 +319,7 @@ async def test_a_locked_keyring_names_the_cause_and_the_choices(tmp_path: Path) 
     app = host(accounts)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait(pilot, app)
-        await pilot.press("a")
-        await fill_form(pilot, app, "work", FAKE_KEY)
-        await pilot.press("enter")
+        await submit_form(pilot, app, "work", FAKE_KEY)
         await wait(pilot, app)
         error = str(screen(app).query_one("#add-error", Static).content)
         assert "the keyring is locked" in error and "in memory" in error
@@ -334,9 +333,7 @@ async def test_a_keyring_waiting_on_a_prompt_does_not_freeze_the_screen(tmp_path
     app = host(Accounts(tmp_path / "profiles.json", keyring_store=store))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait(pilot, app)
-        await pilot.press("a")
-        await fill_form(pilot, app, "work", FAKE_KEY)
-        await pilot.press("enter")
+        await submit_form(pilot, app, "work", FAKE_KEY)
         before = app.focused
         await pilot.press("tab")  # handled while the keyring call is still waiting
         await pilot.pause()
@@ -352,9 +349,7 @@ async def test_a_keyring_that_never_answers_times_out(tmp_path: Path) -> None:
     app = host(Accounts(tmp_path / "profiles.json", keyring_store=store))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait(pilot, app)
-        await pilot.press("a")
-        await fill_form(pilot, app, "work", FAKE_KEY)
-        await pilot.press("enter")
+        await submit_form(pilot, app, "work", FAKE_KEY)
         await wait(pilot, app)
         error = str(screen(app).query_one("#add-error", Static).content)
         assert "did not answer within 0.2 s" in error and rows(app) == []
