@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 
@@ -11,6 +12,10 @@ def launch(args: argparse.Namespace) -> int:
         # A profile or token already says which provider it belongs to.
         print("error: --provider picks the sandbox's provider; add --sandbox", file=sys.stderr)
         return 2
+    # Start-up builds a long-lived heap (modules, widgets, styles); collections over it
+    # while it grows delayed the first frame by ~100 ms. The app turns the collector back
+    # on, with that heap frozen, once the first frame is on screen.
+    gc.disable()
     # Imported here so other commands never pay for Textual.
     from mcexplorer.tui.app import ExplorerApp
 

@@ -6,15 +6,17 @@ thread afterwards, and the profile's secret is read from the keyring in a thread
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from mcexplorer.tui.messages import LayoutFinished
 from mcexplorer.tui.palette import ExplorerCommands
 from mcexplorer.tui.screens.explorer import ExplorerScreen, is_mailersend, utc_now
 
@@ -77,10 +79,14 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        # After the first frame: importing and starting uvicorn takes ~100 ms.
-        self.call_after_refresh(self._connect)
 
+    @on(LayoutFinished)
     def _connect(self) -> None:
+        # `mcexplorer` starts with the collector off (see commands/tui.py); what start-up
+        # built lives as long as the app, so it is frozen out of later collections.
+        gc.freeze()
+        gc.enable()
+        # Only now: the sandbox's start (uvicorn, Starlette) holds the GIL for ~100 ms.
         if self._initial_target is not None:
             self.explorer.connect(self._initial_target)
         elif self.sandbox:

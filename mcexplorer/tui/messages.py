@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from mcexplorer.core.slots import SlotSnapshot
 
 
+class LayoutFinished(Message):
+    """The explorer's whole layout is on screen: slow start-up work may begin."""
+
+
 @dataclass
 class RequestSubmitted(Message):
     """A request passed local validation and is about to go to the engine."""

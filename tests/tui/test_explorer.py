@@ -23,6 +23,7 @@ from mcexplorer.core.target import Target
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.messages import (
+    LayoutFinished,
     LinkFollowed,
     RequestSubmitted,
     ResponseReceived,
@@ -93,6 +94,32 @@ async def session(server: SandboxServer) -> AsyncIterator[Session]:
         running = Session(app, pilot, server, messages)
         await running.settle()
         yield running
+
+
+async def test_start_up_fills_in_the_held_back_parts_before_it_connects(
+    server: SandboxServer,
+) -> None:
+    creds = Credentials.api_key(server.demo_key)
+    app = ExplorerApp(target=Target(creds, server.api_url, f"sandbox {creds.masked}"))
+    at_layout_finished: list[tuple[object, list[str | None], int]] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, LayoutFinished):
+            screen = app.explorer
+            rows = [w.id for w in screen.query("#query-row Input, #options-row Input")]
+            at_layout_finished.append((screen.engine, rows, len(screen.query("#body"))))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete()
+        engine, rows, bodies = at_layout_finished[0]
+        assert engine is None  # nothing was sent before the whole layout was there
+        assert rows == ["fields", "exclude_fields", "count", "offset", "query", "headers", "email"]
+        assert bodies == 0  # the body editor waits until a body is wanted
+        assert app.explorer.engine is not None
+        assert app.explorer.query_one(ResourceMap).root.children  # connected: the map is filled
 
 
 def demo_get(server: SandboxServer, path: str) -> dict[str, object]:

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.engine import Engine
@@ -41,6 +41,7 @@ from mcexplorer.core.secrets import (
     StoreKind,
 )
 from mcexplorer.core.target import MAILCHIMP_ENV, MAILERSEND_ENV
+from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")
 
@@ -225,7 +226,7 @@ class AccountsScreen(Screen[str | None]):
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(

@@ -20,14 +20,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.lazy import Lazy
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widget import MountError
+from textual.widgets import TabbedContent, TabPane
 
 from mcexplorer.core.keys import Provider
 from mcexplorer.core.links import split_href
 from mcexplorer.core.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.messages import (
     AttemptRecorded,
+    LayoutFinished,
     LinkFollowed,
     RequestSubmitted,
     ResponseReceived,
@@ -38,6 +39,7 @@ from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.header import AccountHeader
+from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.operations_list import OperationsList
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.rate_gauge import RateGauge
@@ -138,23 +140,38 @@ class ExplorerScreen(SavedRequestsScreen):
             with Vertical(id="sidebar"), TabbedContent(id="sidebar-tabs"):
                 with TabPane("Map", id="tab-map"):
                     yield ResourceMap(id="map")
-                with TabPane("Operations", id="tab-ops"):
-                    yield Lazy(OperationsList(id="ops"))
+                yield TabPane("Operations", id="tab-ops")  # filled after the first frame
                 with TabPane("Saved", id="tab-saved"):
                     yield CollectionTree(id="collections")
             with Vertical(id="work"):
                 yield Composer(id="composer")
-                yield Lazy(ProblemPanel(id="problem"))
                 yield ResponseView(id="response", mask_volatile=self.mask_volatile)
-                yield Lazy(RetryTimeline(id="timeline"))
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one(ResourceMap).fetch = self._fetch_json
         self._apply_provider()
-        # After the first frame: parsing the catalog would hold the GIL during the first layout.
         self._catalogs_loading.add(self.mailersend)
-        self.call_after_refresh(self._load_reference_data, self.mailersend)
+        self.call_after_refresh(self._first_frame_shown)
+
+    def _first_frame_shown(self) -> None:
+        """Fill in what the first frame held back (in one go: one more layout, not one per
+        part); the rest waits for that to show."""
+        try:
+            self.query_one("#tab-ops", TabPane).mount(OperationsList(id="ops"))
+            work = self.query_one("#work", Vertical)
+            work.mount(ProblemPanel(id="problem"), before="#response")  # hidden until a problem
+            work.mount(RetryTimeline(id="timeline"))
+            self.query_one(Composer).finish_layout()
+        except MountError:
+            return  # quit before the second frame: the widgets are already being removed
+        self.call_after_refresh(self._layout_finished)
+
+    def _layout_finished(self) -> None:
+        # Thread work from here on (the catalog, the sandbox's start) holds the GIL for long
+        # stretches: started earlier, it held back the frames above.
+        self._load_reference_data(self.mailersend)
+        self.post_message(LayoutFinished())
 
     async def on_unmount(self) -> None:
         if self.engine is not None:

@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from mcexplorer.core.keys import mask
 from mcexplorer.core.profiles import Accounts
 from mcexplorer.core.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.tui.screens.accounts import AccountsScreen
+from mcexplorer.tui.widgets.key_hints import KeyHints
 
 
 class FirstRunChoice(StrEnum):
@@ -93,7 +94,7 @@ class FirstRunScreen(Screen[FirstRunChoice]):
                 "A local imitation of the API with a demo account: nothing leaves this machine.",
                 classes="hint",
             )
-        yield Footer()
+        yield KeyHints()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

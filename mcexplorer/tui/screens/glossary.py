@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mcexplorer.core.glossary import Glossary, GlossaryEntry
+from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import BulletList
 
 
@@ -83,7 +84,7 @@ class GlossaryScreen(ModalScreen[None]):
                     yield Static(id="glossary-text")
                     yield BulletList(id="glossary-causes")
                     yield BulletList(id="glossary-next")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.filter(self.initial_query)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.bundle import write_bundle
@@ -31,6 +31,7 @@ from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, H
 from mcexplorer.core.keys import dc_of_host
 from mcexplorer.core.request import ApiRequest
 from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
@@ -136,7 +137,7 @@ class HistoryScreen(Screen[None]):
             yield ProblemPanel(id="history-problem")
             yield ResponseView(id="history-response", mask_volatile=self.mask_volatile)
             yield RetryTimeline(id="history-timeline")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "History"

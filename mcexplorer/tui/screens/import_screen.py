@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from textual.worker import Worker
 
 from mcexplorer.core.atomic import SaveError
@@ -56,6 +56,7 @@ from mcexplorer.core.progress import ProgressMeter
 from mcexplorer.core.request import ApiRequest
 from mcexplorer.core.slots import MAX_LIMIT, SlotSnapshot
 from mcexplorer.tui.widgets.import_progress import ImportProgress
+from mcexplorer.tui.widgets.key_hints import KeyHints
 
 PREVIEW_ROWS = 20  # the first rows of the file, whatever their state
 SHOWN_INVALID = 500  # invalid rows listed in the preview (all of them are in the failed CSV)
@@ -205,7 +206,7 @@ class ImportScreen(Screen[None]):
         with Horizontal(id="import-results"):
             yield DataTable(id="result-counts", cursor_type="none", show_cursor=False)
             yield DataTable(id="failed-rows", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#restart", Checkbox).display = False

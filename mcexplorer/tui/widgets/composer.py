@@ -141,7 +141,8 @@ class Composer(Vertical):
         self._exclude_suggester = FieldListSuggester()
         self._trigger_names = trigger_names()
         self.mailersend = False
-        self._hidden_parts_mounted = False
+        self._parts_mounted = False
+        self._body_mounted = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -151,68 +152,91 @@ class Composer(Vertical):
             yield Input("/", placeholder="/lists/{list_id}/members", id="path", compact=True)
             yield Button("Send", id="send", variant="primary", compact=True)
         yield Horizontal(classes="row", id="params")
-        with Horizontal(classes="row"):
-            yield Input(
+        # Rows held empty (at their height: nothing moves) and filled just after the first
+        # frame (`finish_layout`): styling a dozen more widgets, a picker among them, kept
+        # the whole screen from showing. The body editor waits until a body is wanted.
+        yield Horizontal(classes="row", id="query-row")
+        yield Horizontal(classes="row", id="options-row")
+
+    def on_mount(self) -> None:
+        self._rebuild_params()
+
+    def finish_layout(self) -> None:
+        """Mount the option rows and the note lines unless done (the screen calls this
+        after its first frame); they can be queried as soon as this returns (mounting
+        registers them at once)."""
+        if self._parts_mounted:
+            return
+        self._parts_mounted = True
+        self.query_one("#query-row", Horizontal).mount(
+            Input(
                 placeholder="fields: a,b.c",
                 id="fields",
                 suggester=self._fields_suggester,
                 compact=True,
-            )
-            yield Input(
+            ),
+            Input(
                 placeholder="exclude_fields",
                 id="exclude_fields",
                 suggester=self._exclude_suggester,
                 compact=True,
-            )
-            yield Input(placeholder="count", id="count", type="integer", compact=True)
-            yield Input(placeholder="offset", id="offset", type="integer", compact=True)
-            yield Input(placeholder="query: name=value&…", id="query", compact=True)
-        with Horizontal(classes="row"):
-            yield Input(placeholder="headers: Name: value; …", id="headers", compact=True)
-            yield Input(placeholder="email → subscriber_hash", id="email", compact=True)
-            yield Select(
+            ),
+            Input(placeholder="count", id="count", type="integer", compact=True),
+            Input(placeholder="offset", id="offset", type="integer", compact=True),
+            Input(placeholder="query: name=value&…", id="query", compact=True),
+        )
+        override = Checkbox("override", id="override", compact=True)
+        override.tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
+        self.query_one("#options-row", Horizontal).mount(
+            Input(placeholder="headers: Name: value; …", id="headers", compact=True),
+            Input(placeholder="email → subscriber_hash", id="email", compact=True),
+            Select(
                 [(name, name) for name in self._trigger_names],
                 prompt="X-Trigger-Error",
                 id="trigger",
                 compact=True,
-            )
-            yield Checkbox("override", id="override", compact=True)
-        # The body editor and the note lines start hidden: mounted after the first frame.
-
-    def on_mount(self) -> None:
-        self._rebuild_params()
-        self.call_after_refresh(self._ensure_hidden_parts)
-        self.query_one(
-            "#override", Checkbox
-        ).tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
+            ),
+            override,
+        )
+        notes = (Static("", id="hint", classes="note"), Static("", id="issues", classes="note"))
+        for note in notes:
+            note.display = False
+        self.mount(*notes)
         self._show_provider_parts()
 
-    def _ensure_hidden_parts(self) -> None:
-        """Mount the body editor and the note lines unless done; they can be queried as
-        soon as this returns (mounting registers them at once)."""
-        if self._hidden_parts_mounted:
-            return
-        self._hidden_parts_mounted = True
-        parts = (
-            TextArea("", id="body", show_line_numbers=False, soft_wrap=False),
-            Static("", id="body-status"),
-            Static("", id="hint", classes="note"),
-            Static("", id="issues", classes="note"),
-        )
-        has_body = self.query_one("#method", Select).value in _BODY_METHODS
-        for part in parts:
-            part.display = has_body and part.id in ("body", "body-status")
-        self.mount(*parts)
-
-    def _hidden_part(self, selector: str, kind: type[W]) -> W:
-        self._ensure_hidden_parts()
+    def _part(self, selector: str, kind: type[W]) -> W:
+        """One of the parts mounted after the first frame (mounted now if need be)."""
+        self.finish_layout()
         return self.query_one(selector, kind)
+
+    def _body_editor(self) -> TextArea:
+        """The body editor, mounted the first time a body is wanted: most requests are
+        GETs, and a TextArea is the costliest widget here to build and style."""
+        self.finish_layout()
+        if not self._body_mounted:
+            self._body_mounted = True
+            has_body = self.query_one("#method", Select).value in _BODY_METHODS
+            parts = (
+                TextArea("", id="body", show_line_numbers=False, soft_wrap=False),
+                Static("", id="body-status"),
+            )
+            for part in parts:
+                part.display = has_body
+            self.mount(*parts, before="#hint")
+        return self.query_one("#body", TextArea)
+
+    def _set_body(self, text: str) -> None:
+        if text or self._body_mounted:
+            self._body_editor().text = text
+
+    def _body_text(self) -> str:
+        return self._body_editor().text if self._body_mounted else ""
 
     def set_mailersend(self, on: bool) -> None:
         """Show the parts that fit the provider; hidden ones are emptied (never sent)."""
         self.mailersend = on
-        if self.is_mounted:
-            self._show_provider_parts()
+        if self._parts_mounted:
+            self._show_provider_parts()  # else done as they are mounted
 
     def _show_provider_parts(self) -> None:
         for name in _MAILCHIMP_ONLY:
@@ -224,7 +248,7 @@ class Composer(Vertical):
         if self.mailersend:
             self.query_one("#trigger", Select).value = Select.NULL
             self.query_one("#override", Checkbox).value = False
-            _note(self._hidden_part("#hint", Static), "")
+            _note(self.query_one("#hint", Static), "")
         else:
             self.query_one("#query", Input).value = ""
 
@@ -266,6 +290,7 @@ class Composer(Vertical):
         headers: dict[str, str],
         body: str,
     ) -> None:
+        self.finish_layout()
         query = dict(query)
         self.query_one("#method", Select).value = method.upper()
         self.query_one("#path", Input).value = path
@@ -275,8 +300,8 @@ class Composer(Vertical):
             self.query_one("#query", Input).value = urlencode(query)
             self.extra_query = {}
             self.query_one("#headers", Input).value = _format_headers(headers)
-            self._hidden_part("#body", TextArea).text = body
-            _note(self._hidden_part("#issues", Static), "")
+            self._set_body(body)
+            _note(self._part("#issues", Static), "")
             return
         for name in ("fields", "exclude_fields", "count", "offset"):
             self.query_one(f"#{name}", Input).value = query.pop(name, "")
@@ -288,8 +313,8 @@ class Composer(Vertical):
         rest = {k: v for k, v in headers.items() if not (known and k == TRIGGER_HEADER)}
         self.query_one("#headers", Input).value = _format_headers(rest)
         picker.value = trigger if known else Select.NULL
-        self._hidden_part("#body", TextArea).text = body
-        _note(self._hidden_part("#issues", Static), "")
+        self._set_body(body)
+        _note(self._part("#issues", Static), "")
 
     def set_response_fields(self, names: Iterable[str]) -> None:
         """Dotted names seen in the last response, offered after the catalog's."""
@@ -335,10 +360,10 @@ class Composer(Vertical):
     def _method_changed(self, event: Select.Changed) -> None:
         # Only writes carry a body: the editor gives its room to the response otherwise.
         has_body = event.value in _BODY_METHODS
-        if not (has_body or self._hidden_parts_mounted):
-            return  # the editor is mounted hidden
-        self._hidden_part("#body", TextArea).display = has_body
-        self._hidden_part("#body-status", Static).display = has_body
+        if not (has_body or self._body_mounted):
+            return  # no editor yet: none is needed
+        self._body_editor().display = has_body
+        self.query_one("#body-status", Static).display = has_body
 
     @on(Input.Changed, ".param")
     def _param_changed(self, event: Input.Changed) -> None:
@@ -348,7 +373,7 @@ class Composer(Vertical):
     @on(Input.Changed, "#email")
     def _email_changed(self, event: Input.Changed) -> None:
         email = event.value.strip()
-        hint = self._hidden_part("#hint", Static)
+        hint = self._part("#hint", Static)
         if "@" not in email:
             _note(hint, "")
             return
@@ -368,13 +393,13 @@ class Composer(Vertical):
         exclude.disabled = bool(fields.value) and not exclude.value
         both = bool(fields.value and exclude.value)
         _note(
-            self._hidden_part("#issues", Static),
+            self._part("#issues", Static),
             "fields: fields and exclude_fields cannot be used together" if both else "",
         )
 
     @on(TextArea.Changed, "#body")
     def _body_changed(self, event: TextArea.Changed) -> None:
-        self._hidden_part("#body-status", Static).update(body_status(event.text_area.text))
+        self.query_one("#body-status", Static).update(body_status(event.text_area.text))
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
@@ -390,6 +415,7 @@ class Composer(Vertical):
 
     def build(self) -> ApiRequest:
         """The request as typed; raises RequestInvalid for text that cannot be read."""
+        self.finish_layout()
         method = str(self.query_one("#method", Select).value)
         path = self.query_one("#path", Input).value.strip() or "/"
         names = placeholders(path)
@@ -402,7 +428,7 @@ class Composer(Vertical):
             if value:
                 query[name] = ",".join(v.strip() for v in value.split(",") if v.strip())
         headers = parse_headers(self.query_one("#headers", Input).value)
-        body_text = self._hidden_part("#body", TextArea).text
+        body_text = self._body_text()
         body: Any = None
         if method in _BODY_METHODS and body_text.strip():
             body = parse_body_text(body_text)
@@ -417,11 +443,12 @@ class Composer(Vertical):
         return req
 
     def set_page(self, offset: int, count: int) -> None:
+        self.finish_layout()
         self.query_one("#offset", Input).value = str(offset)
         self.query_one("#count", Input).value = str(count)
 
     def show_issues(self, issues: Iterable[ValidationIssue]) -> None:
-        _note(self._hidden_part("#issues", Static), "\n".join(str(i) for i in issues))
+        _note(self._part("#issues", Static), "\n".join(str(i) for i in issues))
 
     def clear_issues(self) -> None:
         self.show_issues([])

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
@@ -163,6 +163,7 @@ class ResponseView(Vertical):
     ResponseView #status-row Button { min-width: 6; }
     ResponseView TabbedContent { height: 1fr; }
     ResponseView TabPane { padding: 0; }
+    ResponseView #tab-headers { overflow-y: auto; }
     ResponseView #headers { padding: 0 1; }
     """
 
@@ -197,27 +198,24 @@ class ResponseView(Vertical):
         with TabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
                 yield JsonView(id="json")
-            # Filled after the first frame (`_ensure_tabs`): styling them delayed it.
+            # Filled by the first response (`_fill_tabs`): styling them delayed start-up.
             yield TabPane("Tree", id="tab-tree")
             yield TabPane("Headers", id="tab-headers")
             yield TabPane("Links", id="tab-links")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._ensure_tabs)
-
-    def _ensure_tabs(self) -> None:
+    def _fill_tabs(self) -> None:
         """Mount the Tree, Headers and Links contents unless done; they can be queried as
         soon as this returns (mounting registers them at once)."""
         if self._tabs_filled:
             return
         self._tabs_filled = True
         self.query_one("#tab-tree", TabPane).mount(JsonTree("response", id="json-tree"))
-        self.query_one("#tab-headers", TabPane).mount(VerticalScroll(Static("", id="headers")))
+        self.query_one("#tab-headers", TabPane).mount(Static("", id="headers"))
         self.query_one("#tab-links", TabPane).mount(OptionList(id="links"))
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
-        self._ensure_tabs()
+        self._fill_tabs()
         self.outcome = outcome
         self.query_one("#status", Static).update(
             status_text(outcome, mask_volatile=self.mask_volatile)
