@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,12 +40,9 @@ from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.key_hints import KeyHints
-from mcexplorer.tui.widgets.operations_list import OperationsList
-from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.rate_gauge import RateGauge
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from mcexplorer.tui.widgets.response_view import ResponseView
-from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 if TYPE_CHECKING:
@@ -56,6 +53,7 @@ if TYPE_CHECKING:
     from mcexplorer.core.glossary import Glossary
     from mcexplorer.core.slots import SlotSnapshot
     from mcexplorer.core.target import Target
+    from mcexplorer.tui.widgets.operations_list import OperationsList
 
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
 REPEAT_COUNT = 20
@@ -157,14 +155,29 @@ class ExplorerScreen(SavedRequestsScreen):
     def _first_frame_shown(self) -> None:
         """Fill in what the first frame held back (in one go: one more layout, not one per
         part); the rest waits for that to show."""
+        # Imported here, like the other parts' modules below: the first frame has no use
+        # for them (nor for DataTable, which the problem panel brings).
+        from mcexplorer.tui.widgets.operations_list import OperationsList
+        from mcexplorer.tui.widgets.problem_panel import ProblemPanel
+        from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
+
+        column = self.query_one("#work", Vertical)
         try:
-            self.query_one("#tab-ops", TabPane).mount(OperationsList(id="ops"))
-            work = self.query_one("#work", Vertical)
-            work.mount(ProblemPanel(id="problem"), before="#response")  # hidden until a problem
-            work.mount(RetryTimeline(id="timeline"))
-            self.query_one(Composer).finish_layout()
+            mounted = [
+                self.query_one("#tab-ops", TabPane).mount(OperationsList(id="ops")),
+                column.mount(ProblemPanel(id="problem"), before="#response"),  # hidden for now
+                column.mount(RetryTimeline(id="timeline")),
+                self.query_one(Composer).finish_layout(),
+                self.query_one(ResponseView).finish_layout(),
+            ]
         except MountError:
             return  # quit before the second frame: the widgets are already being removed
+        self._when_composed(mounted)
+
+    @work(group="startup")
+    async def _when_composed(self, mounted: list[Awaitable[object]]) -> None:
+        for done in mounted:
+            await done
         self.call_after_refresh(self._layout_finished)
 
     def _layout_finished(self) -> None:
@@ -208,6 +221,8 @@ class ExplorerScreen(SavedRequestsScreen):
         if mailersend != self.mailersend:
             return  # the account changed provider while it loaded: kept for later
         self.catalog = catalog
+        from mcexplorer.tui.widgets.operations_list import OperationsList
+
         for ops in self.query(OperationsList):  # none yet if it is still to be mounted
             ops.set_catalog(catalog)
         # MailerSend's map comes from the catalog alone; Mailchimp's needs the root too.
@@ -398,6 +413,8 @@ class ExplorerScreen(SavedRequestsScreen):
         while len(self._timelines) > KEPT_TIMELINES:
             del self._timelines[next(iter(self._timelines))]
         if event.request_id == self._shown_request_id:
+            from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
+
             self.query_one(RetryTimeline).show(events)
 
     def on_response_received(self, message: ResponseReceived) -> None:
@@ -407,6 +424,9 @@ class ExplorerScreen(SavedRequestsScreen):
         self.show_outcome(outcome)
 
     def show_outcome(self, outcome: Outcome) -> None:
+        from mcexplorer.tui.widgets.problem_panel import ProblemPanel
+        from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
+
         self.query_one(ResponseView).show(outcome)
         self.query_one(RetryTimeline).show(outcome.attempts)
         panel = self.query_one(ProblemPanel)
@@ -523,11 +543,13 @@ class ExplorerScreen(SavedRequestsScreen):
         self.query_one(target).focus()
 
     def action_follow_link(self) -> None:
-        self.action_show_tab("tab-links")
-        self.query_one("#links").focus()
+        if self.query_one(ResponseView).tabs_ready:  # not in the first moments
+            self.action_show_tab("tab-links")
+            self.query_one("#links").focus()
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#response-tabs", TabbedContent).active = tab
+        if self.query_one(ResponseView).tabs_ready:
+            self.query_one("#response-tabs", TabbedContent).active = tab
 
     def action_focus_composer(self) -> None:
         self.query_one("#path").focus()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
+from textual.widgets import Checkbox, Input, Select, TabbedContent
 
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.collection_format import REQUEST_SUFFIX, SavedRequest, SecretRefused
@@ -30,6 +30,8 @@ from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
     from mcexplorer.core.catalog import Catalog
     from mcexplorer.core.engine import Outcome
     from mcexplorer.core.glossary import Glossary
@@ -145,11 +147,15 @@ class SavedRequestsScreen(Screen[None]):
 
     @on(Input.Changed, "#composer Input")
     @on(Select.Changed, "#composer Select")
-    @on(TextArea.Changed, "#composer TextArea")
     @on(Checkbox.Changed, "#composer Checkbox")
     def _composer_edited(self) -> None:
         if self.opened is not None:
             self.call_after_refresh(self._check_dirty)
+
+    # By name, not @on: TextArea is imported only once the composer's body editor exists.
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "body":
+            self._composer_edited()
 
     def _check_dirty(self) -> None:
         composer = self.query_one(Composer)

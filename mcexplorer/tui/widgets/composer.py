@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from mcexplorer.core.catalog import Catalog, Operation
 from mcexplorer.core.request import (
@@ -33,6 +34,9 @@ from mcexplorer.core.request import (
     placeholders,
     subscriber_hash,
 )
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandbox_errors.json"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -161,14 +165,14 @@ class Composer(Vertical):
     def on_mount(self) -> None:
         self._rebuild_params()
 
-    def finish_layout(self) -> None:
+    def finish_layout(self) -> AwaitComplete:
         """Mount the option rows and the note lines unless done (the screen calls this
         after its first frame); they can be queried as soon as this returns (mounting
-        registers them at once)."""
+        registers them at once). Awaiting it waits until they are composed."""
         if self._parts_mounted:
-            return
+            return AwaitComplete()
         self._parts_mounted = True
-        self.query_one("#query-row", Horizontal).mount(
+        query_row = self.query_one("#query-row", Horizontal).mount(
             Input(
                 placeholder="fields: a,b.c",
                 id="fields",
@@ -187,7 +191,7 @@ class Composer(Vertical):
         )
         override = Checkbox("override", id="override", compact=True)
         override.tooltip = "Send PUT/PATCH/DELETE as POST with X-HTTP-Method-Override"
-        self.query_one("#options-row", Horizontal).mount(
+        options_row = self.query_one("#options-row", Horizontal).mount(
             Input(placeholder="headers: Name: value; …", id="headers", compact=True),
             Input(placeholder="email → subscriber_hash", id="email", compact=True),
             Select(
@@ -201,8 +205,9 @@ class Composer(Vertical):
         notes = (Static("", id="hint", classes="note"), Static("", id="issues", classes="note"))
         for note in notes:
             note.display = False
-        self.mount(*notes)
+        mounted = AwaitComplete(query_row, options_row, self.mount(*notes))
         self._show_provider_parts()
+        return mounted
 
     def _part(self, selector: str, kind: type[W]) -> W:
         """One of the parts mounted after the first frame (mounted now if need be)."""
@@ -212,6 +217,8 @@ class Composer(Vertical):
     def _body_editor(self) -> TextArea:
         """The body editor, mounted the first time a body is wanted: most requests are
         GETs, and a TextArea is the costliest widget here to build and style."""
+        from textual.widgets import TextArea  # ~10 ms to import: not before it is wanted
+
         self.finish_layout()
         if not self._body_mounted:
             self._body_mounted = True
@@ -397,8 +404,7 @@ class Composer(Vertical):
             "fields: fields and exclude_fields cannot be used together" if both else "",
         )
 
-    @on(TextArea.Changed, "#body")
-    def _body_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.query_one("#body-status", Static).update(body_status(event.text_area.text))
 
     @on(Button.Pressed, "#send")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
@@ -185,7 +186,7 @@ class ResponseView(Vertical):
         self.page: Page | None = None
         self.links: list[Link] = []
         self.mask_volatile = mask_volatile
-        self._tabs_filled = False
+        self._tabs_mounted = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
@@ -195,31 +196,45 @@ class ResponseView(Vertical):
             yield Button("◀ prev", id="prev", compact=True, disabled=True)
             yield Static("", id="page")
             yield Button("next ▶", id="next", compact=True, disabled=True)
-        with TabbedContent(id="response-tabs"):
-            with TabPane("Body", id="tab-body"):
-                yield JsonView(id="json")
-            # Filled by the first response (`_fill_tabs`): styling them delayed start-up.
-            yield TabPane("Tree", id="tab-tree")
-            yield TabPane("Headers", id="tab-headers")
-            yield TabPane("Links", id="tab-links")
+        # The tabs follow just after the first frame (`finish_layout`): building and
+        # styling them held it back.
 
-    def _fill_tabs(self) -> None:
-        """Mount the Tree, Headers and Links contents unless done; they can be queried as
-        soon as this returns (mounting registers them at once)."""
-        if self._tabs_filled:
-            return
-        self._tabs_filled = True
-        self.query_one("#tab-tree", TabPane).mount(JsonTree("response", id="json-tree"))
-        self.query_one("#tab-headers", TabPane).mount(Static("", id="headers"))
-        self.query_one("#tab-links", TabPane).mount(OptionList(id="links"))
+    def finish_layout(self) -> AwaitComplete:
+        """Mount the tabs unless done (the explorer calls this after its first frame; a
+        first response does too). Awaiting it waits until they are composed."""
+        if self._tabs_mounted:
+            return AwaitComplete()
+        self._tabs_mounted = True
+        tabs = TabbedContent(id="response-tabs")
+        for pane in (
+            TabPane("Body", JsonView(id="json"), id="tab-body"),
+            TabPane("Tree", JsonTree("response", id="json-tree"), id="tab-tree"),
+            TabPane("Headers", Static("", id="headers"), id="tab-headers"),
+            TabPane("Links", OptionList(id="links"), id="tab-links"),
+        ):
+            tabs.compose_add_child(pane)  # what `with TabbedContent():` does in compose
+        return AwaitComplete(self.mount(tabs))
+
+    @property
+    def tabs_ready(self) -> bool:
+        """The tabs and their contents are there to be queried."""
+        return len(self.query("#json, #json-tree, #headers, #links")) == 4
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
-        self._fill_tabs()
         self.outcome = outcome
         self.query_one("#status", Static).update(
             status_text(outcome, mask_volatile=self.mask_volatile)
         )
+        self.finish_layout()
+        self._show_details(outcome)
+
+    def _show_details(self, outcome: Outcome) -> None:
+        if outcome is not self.outcome:
+            return  # a newer response took its place
+        if not self.tabs_ready:
+            self.call_after_refresh(self._show_details, outcome)
+            return
         headers = Text()
         for name, value in sorted(outcome.headers.items()):
             headers.append(f"{name}: ", style="bold")
