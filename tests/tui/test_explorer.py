@@ -194,6 +194,18 @@ async def test_choosing_an_operation_fills_path_params_and_body(session: Session
     assert body.display and '"email_address"' in body.text and '"status"' in body.text
 
 
+async def test_down_from_the_operations_filter_goes_into_the_list(session: Session) -> None:
+    await session.pilot.press("ctrl+o", *"post members")
+    await session.settle()
+    await session.pilot.press("down")
+    assert session.screen.query_one("#ops-options", OptionList).has_focus
+    await session.pilot.press("down", "enter")  # the first operation (a heading comes first)
+    await session.settle()
+    first = session.screen.query_one(OperationsList).shown[0]
+    assert session.screen.query_one("#method", Select).value == first.method == "POST"
+    assert session.composer_input("path").value == first.path
+
+
 async def test_send_get_lists_shows_status_and_pretty_json(session: Session) -> None:
     await session.send_path("/lists")
     view = session.screen.query_one(ResponseView)

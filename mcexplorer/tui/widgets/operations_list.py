@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -76,6 +77,12 @@ class OperationsList(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "ops-filter":
+            event.stop()
+            self.query_one(OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # Down from the filter goes on into the list, as Enter does.
+        if event.key == "down" and self.query_one("#ops-filter", Input).has_focus:
             event.stop()
             self.query_one(OptionList).focus()
 
