@@ -14,7 +14,7 @@ def launch(args: argparse.Namespace) -> int:
         return 2
     # Start-up builds a long-lived heap (modules, widgets, styles); collections over it
     # while it grows delayed the first frame by ~100 ms. The app turns the collector back
-    # on, with that heap frozen, once the first frame is on screen.
+    # on, with that heap frozen, once the whole layout is on screen (LayoutFinished).
     gc.disable()
     # Imported here so other commands never pay for Textual.
     from mcexplorer.tui.app import ExplorerApp
