@@ -18,11 +18,11 @@ from textual import work
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from mcexplorer.core.links import Link, links_of, split_href
+from mcexplorer.core.http.links import Link, links_of, split_href
 from mcexplorer.tui.messages import LinkFollowed
 
 if TYPE_CHECKING:
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.catalog.model import Catalog
 
 # Links that point back up or at the node itself add nothing to a tree.
 _SKIPPED_RELS = frozenset({"self", "parent", "up"})
