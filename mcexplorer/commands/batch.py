@@ -139,7 +139,7 @@ def _history_requests(ids: str) -> list[tuple[str, ApiRequest]]:
         entry = store.get(int(raw))
         if entry is None:
             raise BatchSourceError(f"--history: no history entry {raw}")
-        found.append((f"history-{raw}", entry.request))
+        found.append((f"history-{raw}", entry.outcome.request))
     return found
 
 

@@ -11,10 +11,9 @@ from mcexplorer.commands.target import TargetError, add_target_options, open_tar
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.collections.format import CollectionFileError
-from mcexplorer.core.history.store import Recorder
-from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.slots import MAX_LIMIT
-from mcexplorer.core.session.run import RunItem, RunReport, RunResult, load_run_items, run_items
+from mcexplorer.core.session.run import RunItem, RunReport, RunResult, load_run_items
+from mcexplorer.core.session.session import Session
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,21 +54,13 @@ def _print_result(result: RunResult) -> None:
 async def _send_all(
     args: argparse.Namespace, target: Target, report_items: list[RunItem]
 ) -> RunReport:
-    record = Recorder(
-        profile=target.profile,
-        base_url=target.base_url,
-        credentials=target.credentials,
-        enabled=not args.no_history,
+    async with Session(
+        target,
+        history=not args.no_history,
         warn=lambda message: print(f"warning: {message}", file=sys.stderr),
-    )
-
-    async with Engine(target.base_url, target.credentials) as engine:
-        return await run_items(
-            engine,
-            report_items,
-            concurrency=args.concurrency,
-            on_outcome=record,
-            on_result=_print_result,
+    ) as session:
+        return await session.run(
+            report_items, concurrency=args.concurrency, on_result=_print_result
         )
 
 

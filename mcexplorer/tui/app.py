@@ -96,18 +96,14 @@ class ExplorerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _start_sandbox(self) -> None:
-        from mcexplorer.core.accounts.keys import Credentials
+        from mcexplorer.core.accounts.keys import Provider
         from mcexplorer.core.accounts.target import Target
         from mcexplorer.sandbox.server import SandboxServer
 
         server = SandboxServer(provider=self.provider)
         server.start()
         self.server = server
-        if self.provider == "mailersend":
-            credentials = Credentials.mailersend(server.demo_key)
-        else:
-            credentials = Credentials.api_key(server.demo_key)
-        target = Target(credentials, server.api_url, f"sandbox {credentials.masked}")
+        target = Target.for_sandbox(Provider(self.provider), server.demo_key, server.api_url)
         self.call_from_thread(self.explorer.connect, target)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)

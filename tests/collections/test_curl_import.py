@@ -7,7 +7,8 @@ import pytest
 from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.collections.curl_import import CurlImportError, parse_curl
 from mcexplorer.core.collections.format import SecretRefused
-from mcexplorer.core.http.request import ApiRequest, to_curl
+from mcexplorer.core.http.curl import to_curl
+from mcexplorer.core.http.request import ApiRequest
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 BASE = "https://us6.api.mailchimp.com/3.0/"

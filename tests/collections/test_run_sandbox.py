@@ -78,7 +78,7 @@ def test_a_collection_runs_green_through_faults(
     store = HistoryStore(default_history_path())
     assert store.count() == 48
     assert flaky.demo_key.encode() not in default_history_path().read_bytes()
-    assert all(e.profile is None and e.ok for e in store.list(HistoryFilter(limit=100)))
+    assert all(e.profile is None and e.outcome.ok for e in store.list(HistoryFilter(limit=100)))
 
     assert main([*base, "--no-history", "--report", str(report_xml)]) == 0
     suite = ET.parse(report_xml).getroot().find("testsuite")

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.curl import to_curl
 from mcexplorer.core.http.request import (
     ApiRequest,
     RequestInvalid,
@@ -16,7 +17,6 @@ from mcexplorer.core.http.request import (
     parse_body_text,
     split_assignment,
     subscriber_hash,
-    to_curl,
 )
 
 KEY = "0123456789abcdef0123456789abcdef-us6"

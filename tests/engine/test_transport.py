@@ -205,13 +205,6 @@ async def test_line_breaks_in_headers_are_refused(lean: LeanTransport) -> None:
         await lean.exchange("GET", "http://127.0.0.1:9/", {"A": "b\r\nEvil: 1"}, None, never_sent)
 
 
-async def test_as_an_httpx_transport(lean: LeanTransport) -> None:
-    async with RawServer(ok()) as server, httpx.AsyncClient(transport=lean) as client:
-        response = await client.post(server.url(), json={"a": 1})
-    assert response.json() == {"ok": True}
-    assert server.requests[0].count(b"Content-Length") == 1
-
-
 async def test_https_with_a_trusted_certificate(tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mcexplorer.core.http.engine import Outcome
 from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.problem import decode_problem
 

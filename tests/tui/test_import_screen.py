@@ -316,7 +316,8 @@ async def test_f7_in_the_explorer_imports_through_its_engine(
         await pilot.press("f7")
         await pilot.pause()
         screen = screen_of(pilot)
-        assert screen.engine is app.explorer.engine
+        assert app.explorer.session is not None
+        assert screen.engine is app.explorer.session.engine
         await choose(pilot, list_id, source)
         await pilot.press("ctrl+s")
         await settled(pilot)

@@ -37,6 +37,15 @@ class Target:
     profile: str | None = None
     notice: str | None = None  # e.g. the environment overriding a profile
 
+    @classmethod
+    def for_sandbox(cls, provider: Provider, demo_key: str, api_url: str) -> Target:
+        """A sandbox's demo account (embedded, or served by `sandbox serve`)."""
+        if provider is Provider.MAILERSEND:
+            credentials = Credentials.mailersend(demo_key)
+        else:
+            credentials = Credentials.api_key(demo_key)
+        return cls(credentials, api_url, f"sandbox {credentials.masked}")
+
 
 def credentials_from_env(
     var: str, environ: Mapping[str, str], provider: Provider | None = None

@@ -19,7 +19,8 @@ import httpx
 from mcexplorer.core.accounts.keys import is_loopback
 from mcexplorer.core.bulk.batch import BatchOperation, batch_payload
 from mcexplorer.core.clock import Clock, SystemClock
-from mcexplorer.core.http.engine import Engine, Outcome
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.problem import Problem, problem_from_error
 

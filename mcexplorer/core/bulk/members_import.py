@@ -27,7 +27,8 @@ from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, BatchStatu
 from mcexplorer.core.bulk.batch_results import iter_archive
 from mcexplorer.core.bulk.csv_rows import CsvTable, RowIssue, write_csv
 from mcexplorer.core.bulk.import_journal import Journal
-from mcexplorer.core.http.engine import Engine, Outcome
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.paginate import paginate
 from mcexplorer.core.http.request import ApiRequest, subscriber_hash
 from mcexplorer.core.http.slots import MAX_LIMIT

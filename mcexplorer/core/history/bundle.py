@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from mcexplorer import __version__
-from mcexplorer.core.accounts.keys import AuthKind, Credentials, Provider, dc_of_host
+from mcexplorer.core.accounts.keys import AuthKind, Credentials, Provider
 from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
 from mcexplorer.core.atomic import atomic_write_text
 from mcexplorer.core.collections.format import SECRET_HEADERS, redact_text
 from mcexplorer.core.history.store import HistoryEntry
 from mcexplorer.core.http.curl import to_curl
 from mcexplorer.core.http.request import RequestInvalid
-from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
+from mcexplorer.core.session.explain import explain
 
 BUNDLE_FORMAT = "mcexplorer.bundle/1"
 _OAUTH_ENV = "MAILCHIMP_OAUTH_TOKEN"
@@ -49,9 +49,11 @@ def _curl(entry: HistoryEntry) -> str:
         # A placeholder with no secret: to_curl only needs the kind to write "$VAR".
         creds = Credentials(provider, kind, "", entry.dc)
         env_var = _OAUTH_ENV if kind is AuthKind.OAUTH else ENV_FOR_PROVIDER[provider]
-    headers = {k: v for k, v in entry.request.headers.items() if k.lower() not in SECRET_HEADERS}
-    req = replace(entry.request, headers=headers)
-    base = entry.base_url or entry.url
+    headers = {
+        k: v for k, v in entry.outcome.request.headers.items() if k.lower() not in SECRET_HEADERS
+    }
+    req = replace(entry.outcome.request, headers=headers)
+    base = entry.base_url or entry.outcome.url
     try:
         return to_curl(req, base, creds, env_var)
     except RequestInvalid as exc:
@@ -59,34 +61,35 @@ def _curl(entry: HistoryEntry) -> str:
 
 
 def _body_block(entry: HistoryEntry) -> str:
-    if not entry.body:
+    if not entry.outcome.body:
         return "_(empty body)_"
+    kept = len(entry.outcome.body)
     note = (
-        f"\n\n_Body truncated: {len(entry.body)} of {entry.body_size} bytes kept in history._"
+        f"\n\n_Body truncated: {kept} of {entry.body_size} bytes kept in history._"
         if entry.body_truncated
         else ""
     )
     try:
-        pretty = json.dumps(json.loads(entry.body), indent=2, ensure_ascii=False)
+        pretty = json.dumps(json.loads(entry.outcome.body), indent=2, ensure_ascii=False)
         return _fence(pretty, "json") + note
     except ValueError:
-        return _fence(entry.body_text()) + note
+        return _fence(entry.outcome.body.decode("utf-8", "replace")) + note
 
 
 def _outcome_words(entry: HistoryEntry) -> str:
-    if entry.unknown_outcome:
+    if entry.outcome.unknown_outcome:
         return "unknown: the request may or may not have been applied (no answer received)"
-    if entry.ok:
+    if entry.outcome.ok:
         return "succeeded"
-    return "failed" + (f" ({entry.gave_up})" if entry.gave_up else "")
+    return "failed" + (f" ({entry.outcome.gave_up})" if entry.outcome.gave_up else "")
 
 
 def _timeline(entry: HistoryEntry) -> str:
-    if not entry.attempts:
+    if not entry.outcome.attempts:
         return "_(no attempt events recorded)_"
-    start = entry.attempts[0].t
+    start = entry.outcome.attempts[0].t
     rows = ["| +ms | attempt | event | status | details |", "|---:|---:|---|---|---|"]
-    for event in entry.attempts:
+    for event in entry.outcome.attempts:
         details = [
             f"{name}={value}"
             for name, value in (
@@ -108,7 +111,7 @@ def _timeline(entry: HistoryEntry) -> str:
 
 
 def _problem_section(entry: HistoryEntry, glossary: Glossary) -> tuple[str, GlossaryEntry | None]:
-    problem = entry.problem
+    problem = entry.outcome.problem
     if problem is None:
         return "No problem: the API answered with a success status.", None
     lines = [f"**{problem.title}**" + (f" ({problem.status})" if problem.status else "")]
@@ -125,20 +128,15 @@ def _problem_section(entry: HistoryEntry, glossary: Glossary) -> tuple[str, Glos
     lines += ["", *[f"- {name}: {value}" for name, value in facts if value]]
     if problem.errors:
         lines += ["", "Field errors:", *[f"- `{e.field}`: {e.message}" for e in problem.errors]]
-    found = glossary.lookup(problem)
+    explained = explain(entry.outcome, base_url=entry.base_url, key_dc=entry.dc, glossary=glossary)
+    found = explained.entry if explained else None
     if found is not None:
         lines += ["", f"### What it means ({found.title})", "", found.meaning]
         if found.causes:
             lines += ["", "Likely causes:", *[f"- {c}" for c in found.causes]]
         if found.next_steps:
             lines += ["", "What to try:", *[f"{i}. {s}" for i, s in enumerate(found.next_steps, 1)]]
-    ctx = DiagnosisContext(
-        key_dc=entry.dc,
-        host_dc=dc_of_host(entry.base_url),
-        base_url=entry.base_url or None,
-        method=entry.method,
-    )
-    hints = diagnose(problem, ctx)
+    hints = explained.hints if explained else []
     if hints:
         lines += ["", "### Diagnosis", "", *[f"- {h}" for h in hints]]
     return "\n".join(lines), found
@@ -147,20 +145,20 @@ def _problem_section(entry: HistoryEntry, glossary: Glossary) -> tuple[str, Glos
 def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
     glossary = glossary or Glossary.load()
     problem_text, found = _problem_section(entry, glossary)
-    status = f"{entry.status}" if entry.status is not None else "no response"
-    headline = f"{entry.method} {entry.url} → {status}"
-    if entry.problem:
-        headline += f" {entry.problem.title}"
+    status = f"{entry.outcome.status}" if entry.outcome.status is not None else "no response"
+    headline = f"{entry.outcome.method} {entry.outcome.url} → {status}"
+    if entry.outcome.problem:
+        headline += f" {entry.outcome.problem.title}"
     summary = [
-        ("Started", entry.started_at),
+        ("Started", entry.outcome.started_at),
         ("Recorded", entry.recorded_at),
-        ("Request", f"{entry.method} {entry.url}"),
+        ("Request", f"{entry.outcome.method} {entry.outcome.url}"),
         ("Status", status),
         ("Outcome", _outcome_words(entry)),
-        ("Elapsed", f"{entry.elapsed_ms:.0f} ms"),
-        ("Attempts", len({a.attempt for a in entry.attempts})),
-        ("X-Request-Id", entry.x_request_id),
-        ("Problem instance", entry.problem.instance if entry.problem else None),
+        ("Elapsed", f"{entry.outcome.elapsed_ms:.0f} ms"),
+        ("Attempts", len({a.attempt for a in entry.outcome.attempts})),
+        ("X-Request-Id", entry.outcome.x_request_id),
+        ("Problem instance", entry.outcome.problem.instance if entry.outcome.problem else None),
         ("Datacenter", entry.dc),
         ("Profile", entry.profile),
         ("Auth", entry.auth_kind),
@@ -173,7 +171,7 @@ def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
         "glossary_key": found.key if found else None,
         "entry": entry.to_dict(),
     }
-    headers = "\n".join(f"{k}: {v}" for k, v in sorted(entry.headers.items()))
+    headers = "\n".join(f"{k}: {v}" for k, v in sorted(entry.outcome.headers.items()))
     parts = [
         f"# Support bundle: {headline}",
         "",
@@ -192,7 +190,7 @@ def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
         "",
         _fence(_curl(entry), "sh"),
         "",
-        _fence(json.dumps(entry.request.to_dict(), indent=2, ensure_ascii=False), "json"),
+        _fence(json.dumps(entry.outcome.request.to_dict(), indent=2, ensure_ascii=False), "json"),
         "",
         "## Response",
         "",

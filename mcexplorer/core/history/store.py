@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ import platformdirs
 from mcexplorer.core.accounts.keys import Credentials, dc_of_host
 from mcexplorer.core.atomic import atomic_write_text
 from mcexplorer.core.collections.format import REDACTED, SECRET_HEADERS, redact_text
-from mcexplorer.core.http.engine import Outcome
 from mcexplorer.core.http.events import AttemptEvent
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.problem import Problem
 
@@ -130,67 +130,34 @@ class HistoryFilter:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """A recorded outcome and what history knows around it."""
+
     id: int
     recorded_at: str
-    started_at: str
     profile: str | None
     auth_kind: str | None
     base_url: str
-    dc: str | None
-    method: str
-    url: str
-    status: int | None
-    ok: bool
-    unknown_outcome: bool
-    gave_up: str | None
-    elapsed_ms: float
-    x_request_id: str | None
-    request: ApiRequest
-    attempts: list[AttemptEvent]
-    headers: dict[str, str]
-    body: bytes
+    dc: str | None  # the key's datacenter (else the host's)
+    outcome: Outcome  # its body capped at the store's limit (see body_size/body_truncated)
     body_size: int
     body_truncated: bool
-    problem: Problem | None = field(default=None)
-
-    @property
-    def title(self) -> str:
-        return self.problem.title if self.problem else ""
-
-    def body_text(self) -> str:
-        return self.body.decode("utf-8", "replace")
 
     def to_dict(self) -> dict[str, Any]:
-        try:
-            body_json: Any = (
-                json.loads(self.body) if self.body and not self.body_truncated else None
-            )
-        except ValueError:
-            body_json = None
+        data = self.outcome.to_dict()
+        if self.body_truncated:  # a cut body is not JSON: show the text that was kept
+            data["json"] = None
+            data["body"] = self.outcome.body.decode("utf-8", "replace")
+        del data["request_id"]  # the engine's own id for the run that sent it
         return {
             "id": self.id,
             "recorded_at": self.recorded_at,
-            "started_at": self.started_at,
             "profile": self.profile,
             "auth_kind": self.auth_kind,
             "base_url": self.base_url,
             "dc": self.dc,
-            "method": self.method,
-            "url": self.url,
-            "status": self.status,
-            "ok": self.ok,
-            "unknown_outcome": self.unknown_outcome,
-            "gave_up": self.gave_up,
-            "elapsed_ms": self.elapsed_ms,
-            "x_request_id": self.x_request_id,
-            "request": self.request.to_dict(),
-            "attempts": [a.to_dict() for a in self.attempts],
-            "headers": self.headers,
-            "json": body_json,
-            "body": None if body_json is not None else self.body_text(),
+            **data,
             "body_size": self.body_size,
             "body_truncated": self.body_truncated,
-            "problem": self.problem.to_dict() if self.problem else None,
         }
 
 
@@ -383,29 +350,32 @@ class HistoryStore:
 
 def _entry(row: sqlite3.Row) -> HistoryEntry:
     problem = json.loads(row["problem_json"]) if row["problem_json"] else None
+    attempts = [AttemptEvent.from_dict(a) for a in json.loads(row["attempts_json"])]
+    outcome = Outcome(
+        request=ApiRequest.from_dict(json.loads(row["request_json"])),
+        request_id=attempts[0].request_id if attempts else "",
+        method=row["method"],
+        url=row["url"],
+        status=row["status"],
+        headers=json.loads(row["headers_json"]),
+        body=bytes(row["body"]),
+        elapsed_ms=row["elapsed_ms"],
+        attempts=attempts,
+        problem=Problem.from_dict(problem) if problem else None,
+        unknown_outcome=bool(row["unknown_outcome"]),
+        started_at=row["started_at"],
+        gave_up=row["gave_up"],
+    )
     return HistoryEntry(
         id=row["id"],
         recorded_at=row["recorded_at"],
-        started_at=row["started_at"],
         profile=row["profile"],
         auth_kind=row["auth_kind"],
         base_url=row["base_url"],
         dc=row["dc"],
-        method=row["method"],
-        url=row["url"],
-        status=row["status"],
-        ok=bool(row["ok"]),
-        unknown_outcome=bool(row["unknown_outcome"]),
-        gave_up=row["gave_up"],
-        elapsed_ms=row["elapsed_ms"],
-        x_request_id=row["x_request_id"],
-        request=ApiRequest.from_dict(json.loads(row["request_json"])),
-        attempts=[AttemptEvent.from_dict(a) for a in json.loads(row["attempts_json"])],
-        headers=json.loads(row["headers_json"]),
-        body=bytes(row["body"]),
+        outcome=outcome,
         body_size=row["body_size"],
         body_truncated=bool(row["body_truncated"]),
-        problem=Problem.from_dict(problem) if problem else None,
     )
 
 
@@ -466,3 +436,7 @@ class Recorder:
             if self._warn is not None:
                 self._warn(f"not recording history: {exc}")
             return None
+
+    def record_many(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            self(outcome)

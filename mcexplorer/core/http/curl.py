@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from mcexplorer.core.accounts.keys import AuthKind, Credentials
-
-if TYPE_CHECKING:  # request.py re-exports to_curl, so the import runs one way only
-    from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.request import ApiRequest, url_for
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def request_url(req: ApiRequest, base_url: str) -> str:
-    url = base_url.rstrip("/") + "/" + req.render_path().lstrip("/")
-    return f"{url}?{urlencode(req.query, safe=',')}" if req.query else url
 
 
 def to_curl(
@@ -31,7 +22,13 @@ def to_curl(
     builtin printf hands it to curl as a config file on stdin (`-K -`)."""
     if not _ENV_NAME.match(env_var):
         raise ValueError(f"{env_var!r} is not an environment variable name")
-    parts = ["curl", "-sS", "-X", req.method.upper(), shlex.quote(request_url(req, base_url))]
+    parts = [
+        "curl",
+        "-sS",
+        "-X",
+        req.method.upper(),
+        shlex.quote(url_for(base_url, req.render_path(), req.query)),
+    ]
     feed = ""
     if credentials is not None:
         if credentials.kind is AuthKind.API_KEY:

@@ -6,7 +6,6 @@ slot), then decide; a backoff sleep happens with no slot held.
 
 from __future__ import annotations
 
-import json
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -20,12 +19,12 @@ import httpx
 from mcexplorer import __version__
 from mcexplorer.core.accounts.keys import Credentials, normalize_base_url
 from mcexplorer.core.clock import Clock, SystemClock
-from mcexplorer.core.http.curl import request_url
 from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.ratelimit import daily_quota_reset
-from mcexplorer.core.http.request import OVERRIDE_HEADER, ApiRequest
+from mcexplorer.core.http.request import TRIGGER_HEADER, ApiRequest, PreparedRequest, url_for
 from mcexplorer.core.http.retry import Failure, RetryPolicy, Verdict, decide
-from mcexplorer.core.http.slots import MAX_LIMIT, SlotSnapshot, SlotTransport
+from mcexplorer.core.http.slots import MAX_LIMIT, SlotGate, SlotSnapshot
 from mcexplorer.core.http.transport import Exchange, HttpxExchange, LeanTransport, Timeouts
 from mcexplorer.core.problems.problem import (
     Problem,
@@ -42,64 +41,6 @@ SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_AGENT = f"mcexplorer/{__version__}"
 DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": USER_AGENT}
 JSON_TYPE = {"Content-Type": "application/json"}
-
-
-@dataclass
-class Outcome:
-    request: ApiRequest
-    request_id: str
-    method: str
-    url: str
-    status: int | None
-    headers: dict[str, str]
-    body: bytes
-    elapsed_ms: float
-    attempts: list[AttemptEvent]
-    problem: Problem | None
-    unknown_outcome: bool
-    started_at: str
-    gave_up: str | None = field(default=None)  # why retrying stopped, when it did
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300 and not self.unknown_outcome
-
-    @property
-    def x_request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
-
-    @property
-    def retries(self) -> int:
-        return sum(1 for e in self.attempts if e.kind is EventKind.BACKOFF)
-
-    def json(self) -> Any | None:
-        if not self.body:
-            return None
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
-
-    def to_dict(self) -> dict[str, Any]:
-        parsed = self.json()
-        return {
-            "request_id": self.request_id,
-            "request": self.request.to_dict(),
-            "method": self.method,
-            "url": self.url,
-            "status": self.status,
-            "ok": self.ok,
-            "unknown_outcome": self.unknown_outcome,
-            "gave_up": self.gave_up,
-            "started_at": self.started_at,
-            "elapsed_ms": round(self.elapsed_ms, 3),
-            "x_request_id": self.x_request_id,
-            "headers": self.headers,
-            "json": parsed,
-            "body": None if parsed is not None else self.body.decode("utf-8", "replace"),
-            "problem": self.problem.to_dict() if self.problem else None,
-            "attempts": [e.to_dict() for e in self.attempts],
-        }
 
 
 @dataclass
@@ -167,12 +108,10 @@ class Engine:
         if transport is None:
             # As many idle connections as slots, so every slot has a warm one; expire idle
             # ones before a typical server's 5 s keep-alive does, avoiding stale sockets.
-            lean = LeanTransport(TIMEOUTS, max_idle=limit, keepalive_expiry=4.0)
-            inner: httpx.AsyncBaseTransport = lean
-            self._wire = lean
+            self._wire = LeanTransport(TIMEOUTS, max_idle=limit, keepalive_expiry=4.0)
         else:
-            inner, self._wire = transport, HttpxExchange(transport, TIMEOUTS)
-        self.slots = SlotTransport(inner, limit)
+            self._wire = HttpxExchange(transport, TIMEOUTS)
+        self.slots = SlotGate(limit, monotonic=self.clock.monotonic)
         self._auth = credentials.auth_headers() if credentials else {}
 
     async def __aenter__(self) -> Engine:
@@ -182,24 +121,27 @@ class Engine:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self.slots.aclose()
+        await self._wire.aclose()
 
     def snapshot(self) -> SlotSnapshot:
         return self.slots.snapshot()
 
-    def url_for(self, req: ApiRequest) -> str:
-        return request_url(req, self.base_url)
+    def url_for(self, prepared: PreparedRequest) -> str:
+        return url_for(self.base_url, prepared.path, prepared.request.query)
 
-    async def send(self, req: ApiRequest, *, on_event: EventCallback | None = None) -> Outcome:
-        """Raises RequestInvalid (nothing sent) when the request does not validate."""
-        req.check()
+    async def send(
+        self, req: ApiRequest | PreparedRequest, *, on_event: EventCallback | None = None
+    ) -> Outcome:
+        """A plain ApiRequest is prepared here: RequestInvalid (nothing sent) when it does not
+        validate. A PreparedRequest has been checked already and is trusted."""
+        prepared = req if isinstance(req, PreparedRequest) else req.prepare()
+        req = prepared.request
         request_id = uuid.uuid4().hex[:16]
-        method = req.method.upper()
-        override = req.header(OVERRIDE_HEADER)
-        meaning = override.upper() if method == "POST" and override else method
-        url = self.url_for(req)
+        method, meaning, content = prepared.method, prepared.meaning, prepared.content
+        url = self.url_for(prepared)
         headers = self._headers_for(req)
-        content = None if req.body is None else json.dumps(req.body).encode("utf-8")
+        # A reproduced 429 says nothing about the account's real load: keep the limit.
+        adaptive = req.header(TRIGGER_HEADER) is None
         events: list[AttemptEvent] = []
         callbacks = [cb for cb in (self._on_event, on_event) if cb is not None]
 
@@ -215,7 +157,7 @@ class Engine:
         while True:
             attempt += 1
             emit(EventKind.QUEUED, attempt)
-            result = await self._attempt(method, url, headers, content, attempt, emit)
+            result = await self._attempt(method, url, headers, content, attempt, emit, adaptive)
             retry_after = parse_retry_after(result.headers.get("retry-after"))
             if result.status is not None:
                 emit(
@@ -313,6 +255,7 @@ class Engine:
         content: bytes | None,
         attempt: int,
         emit: Callable[..., None],
+        adaptive: bool,
     ) -> _Attempt:
         result = _Attempt()
         snap = await self.slots.acquire()
@@ -339,7 +282,8 @@ class Engine:
             result.failure = Failure.RESET if result.sent else Failure.LOCAL
             result.error = f"could not send the request: {exc}"
         else:
-            self.slots.observe(reply.status)
+            if adaptive:
+                self.slots.observe(reply.status)
             result.sent = True
             result.status, result.headers, result.body = reply.status, reply.headers, reply.body
         finally:

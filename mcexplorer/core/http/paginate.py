@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-from mcexplorer.core.http.engine import Engine, Outcome
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import COUNT_MAX, ApiRequest
 
 

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from mcexplorer.core.http.engine import Engine, Outcome
-from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.outcome import Outcome
+from mcexplorer.core.http.request import ApiRequest, PreparedRequest
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
@@ -49,7 +50,7 @@ def _status_key(outcome: Outcome) -> str:
 
 async def repeat(
     engine: Engine,
-    req: ApiRequest,
+    req: ApiRequest | PreparedRequest,
     n: int,
     concurrency: int,
     *,
@@ -58,7 +59,7 @@ async def repeat(
     """Latency is per logical request: queueing, every attempt and every backoff."""
     if n < 1 or concurrency < 1:
         raise ValueError("repeat count and concurrency must both be at least 1")
-    req.check()
+    prepared = req if isinstance(req, PreparedRequest) else req.prepare()
     clock = engine.clock
     outcomes: list[Outcome] = []
     latencies: list[float] = []
@@ -69,7 +70,7 @@ async def repeat(
         while remaining > 0:
             remaining -= 1
             t = clock.monotonic()
-            outcome = await engine.send(req)
+            outcome = await engine.send(prepared)
             latencies.append((clock.monotonic() - t) * 1000.0)
             outcomes.append(outcome)
             if on_outcome is not None:

@@ -12,19 +12,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import quote
-
-from mcexplorer.core.http.curl import to_curl
+from urllib.parse import quote, urlencode
 
 __all__ = [
     "ApiRequest",
+    "PreparedRequest",
     "RequestInvalid",
     "ValidationIssue",
     "apply_params",
     "parse_body_text",
     "split_assignment",
     "subscriber_hash",
-    "to_curl",
+    "url_for",
 ]
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -87,7 +86,12 @@ class ApiRequest:
         return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
 
     def validate(self) -> list[ValidationIssue]:
+        return self._checked()[0]
+
+    def _checked(self) -> tuple[list[ValidationIssue], bytes | None]:
+        """Every issue, and the body encoded (None without a body or when it cannot be)."""
         issues: list[ValidationIssue] = []
+        content: bytes | None = None
         method = self.method.upper()
         if method not in METHODS:
             issues.append(ValidationIssue("method", f"{self.method!r} is not an HTTP method"))
@@ -129,16 +133,32 @@ class ApiRequest:
             issues.append(ValidationIssue("headers", f"{OVERRIDE_HEADER} is only accepted on POST"))
         if self.body is not None:
             try:
-                json.dumps(self.body, allow_nan=False)
-            except (TypeError, ValueError) as exc:
+                content = json.dumps(self.body, allow_nan=False).encode("utf-8")
+            except (TypeError, ValueError, RecursionError) as exc:
                 issues.append(ValidationIssue("body", f"not JSON-serialisable: {exc}"))
-        return issues
+        return issues, content
 
     def check(self) -> None:
         """Raise RequestInvalid listing every issue, if there is any."""
         issues = self.validate()
         if issues:
             raise RequestInvalid(issues)
+
+    def prepare(self) -> PreparedRequest:
+        """Check the request once and work out what goes on the wire; raises RequestInvalid
+        (nothing sent). What it returns is trusted from then on."""
+        issues, content = self._checked()
+        if issues:
+            raise RequestInvalid(issues)
+        method = self.method.upper()
+        override = self.header(OVERRIDE_HEADER)
+        return PreparedRequest(
+            request=self,
+            method=method,
+            meaning=override.upper() if method == "POST" and override else method,
+            path=self.render_path(),
+            content=content,
+        )
 
     def render_path(self) -> str:
         missing = [n for n in placeholders(self.path) if not self.path_params.get(n)]
@@ -181,6 +201,23 @@ class ApiRequest:
             headers=strings("headers"),
             body=data.get("body"),
         )
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request that passed its checks, with its wire form worked out once."""
+
+    request: ApiRequest
+    method: str  # as sent
+    meaning: str  # what the server will apply: the override's method on a POST that has one
+    path: str  # the template with its parameters filled in and quoted
+    content: bytes | None  # the JSON body, encoded
+
+
+def url_for(base_url: str, path: str, query: dict[str, str]) -> str:
+    """The full URL of a rendered path under an API base."""
+    url = base_url.rstrip("/") + "/" + path.lstrip("/")
+    return f"{url}?{urlencode(query, safe=',')}" if query else url
 
 
 def split_assignment(text: str) -> tuple[str, str]:

@@ -1,30 +1,29 @@
-"""The concurrency cap: a transport wrapper that hands the HTTP client at most `limit`
-requests at a time and keeps everyone else in its own FIFO queue.
+"""The concurrency cap: a gate that lets at most `limit` requests be on the wire at a time
+and keeps everyone else in its own FIFO queue.
 
 Why not httpx.Limits: it caps connections, not requests, and its pool re-scans every
-waiter on each release, so thousands of queued requests cost quadratic CPU. A slot is
-held from the moment the request goes to the inner transport until its response body is
-closed (or the attempt fails); the engine never sleeps while holding one. The engine
-takes slots itself with `acquire()`/`release()` around its own exchange (no httpx
-request objects on its path); as an httpx transport, this wrapper does the same.
+waiter on each release, so thousands of queued requests cost quadratic CPU. The engine
+takes a slot with `acquire()` before it hands a request to the transport and `release()`s
+it once the answer is read (or the attempt failed); it never sleeps while holding one.
 
 Adaptive: Mailchimp's limit is per account and shared with other apps, so a 429 means
 somebody else holds slots. The effective limit then shrinks (x0.7, at least 1) and grows
-back by one after each run of `grow_after` answers without a 429.
+back by one after each run of `grow_after` answers without a 429, and also by one for each
+`recover_s` seconds without a 429: an idle explorer must not stay throttled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-
-import httpx
 
 MAX_LIMIT = 10
 SHRINK = 0.7
+RECOVER_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -36,35 +35,23 @@ class SlotSnapshot:
     peak: int
 
 
-class _SlotStream(httpx.AsyncByteStream):
-    """Passes the body through and frees the slot when the body is closed."""
-
-    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
-        self._inner = inner
-        self._release: Callable[[], None] | None = release
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._inner.__aiter__()  # no generator layer of our own: this runs per chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            if self._release is not None:
-                release, self._release = self._release, None
-                release()
-
-
-class SlotTransport(httpx.AsyncBaseTransport):
+class SlotGate:
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, limit: int = MAX_LIMIT, *, grow_after: int = 10
+        self,
+        limit: int = MAX_LIMIT,
+        *,
+        grow_after: int = 10,
+        recover_s: float = RECOVER_S,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"the slot limit must be between 1 and {MAX_LIMIT}, got {limit}")
-        self._inner = inner
         self.limit = limit
         self._effective = limit
         self._grow_after = grow_after
+        self._recover_s = recover_s
+        self._monotonic = monotonic
+        self._last_shrink = 0.0
         self._calm_run = 0
         self._in_flight = 0
         self._peak = 0
@@ -72,6 +59,7 @@ class SlotTransport(httpx.AsyncBaseTransport):
         self._listeners: list[Callable[[SlotSnapshot], None]] = []
 
     def snapshot(self) -> SlotSnapshot:
+        self._recover()
         return SlotSnapshot(
             limit=self.limit,
             effective_limit=self._effective,
@@ -100,9 +88,20 @@ class SlotTransport(httpx.AsyncBaseTransport):
         if self._in_flight > self._peak:
             self._peak = self._in_flight
 
+    def _recover(self) -> None:
+        """Time without a 429 gives slots back, one per `recover_s`."""
+        if self._effective >= self.limit:
+            return
+        steps = int((self._monotonic() - self._last_shrink) / self._recover_s)
+        if steps > 0:
+            self._effective = min(self.limit, self._effective + steps)
+            self._last_shrink += steps * self._recover_s
+            self._wake()
+
     async def acquire(self) -> SlotSnapshot:
         """Wait for a slot (FIFO); the caller must `release()` it. Returns the state at the
         moment it was granted."""
+        self._recover()
         if self._in_flight < self._effective and not self._waiters:
             self._take()
             self._notify()
@@ -130,13 +129,15 @@ class SlotTransport(httpx.AsyncBaseTransport):
 
     def release(self) -> None:
         self._in_flight -= 1
+        self._recover()
         self._wake()
         self._notify()
 
     def observe(self, status: int) -> None:
-        """Feed every answer's status to the adaptive limit."""
+        """Feed an answer's status to the adaptive limit."""
         if status == 429:
             self._effective = max(1, math.floor(self._effective * SHRINK))
+            self._last_shrink = self._monotonic()
             self._calm_run = 0
         elif status < 500:
             self._calm_run += 1
@@ -144,21 +145,3 @@ class SlotTransport(httpx.AsyncBaseTransport):
                 self._effective += 1
                 self._calm_run = 0
                 self._wake()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await self.acquire()
-        try:
-            response = await self._inner.handle_async_request(request)
-        except BaseException:
-            self.release()
-            raise
-        self.observe(response.status_code)
-        if response.is_closed:  # a body given up front (already read): nothing left to wait for
-            self.release()
-        else:
-            assert isinstance(response.stream, httpx.AsyncByteStream)
-            response.stream = _SlotStream(response.stream, self.release)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()

@@ -54,6 +54,8 @@ class Exchange(Protocol):
         on_sent: Callable[[], None],
     ) -> Reply: ...
 
+    async def aclose(self) -> None: ...
+
 
 def parse_head(raw: bytes) -> tuple[int, str, dict[str, str]]:
     """Status line and header block (ending in a blank line) -> (status, version, headers)."""
@@ -132,7 +134,7 @@ class _Connection:
         self.writer.close()
 
 
-class LeanTransport(httpx.AsyncBaseTransport):
+class LeanTransport:
     """HTTP/1.1 with keep-alive: one connection per request in flight, idle ones reused.
 
     The engine's slots bound how many requests are in flight, so this keeps no queue;
@@ -291,17 +293,6 @@ class LeanTransport(httpx.AsyncBaseTransport):
             pass  # trailer fields: nothing the engine uses
         return b"".join(pieces)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """The same client behind httpx's transport interface (the sent phase is reported
-        only through `exchange`)."""
-        framing = ("host", "content-length", "transfer-encoding")  # request_head sets these
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in framing}
-        body = await request.aread()
-        reply = await self.exchange(
-            request.method, str(request.url), headers, body or None, lambda: None
-        )
-        return httpx.Response(reply.status, headers=reply.headers, content=reply.body)
-
     async def aclose(self) -> None:
         for idle in self._idle.values():
             for connection in idle:
@@ -349,6 +340,9 @@ class HttpxExchange:
         return Reply(
             response.status_code, {k.lower(): v for k, v in response.headers.items()}, content
         )
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +26,9 @@ from mcexplorer.core.collections.store import (
     loads_variables,
     resolve_request,
 )
-from mcexplorer.core.http.engine import Engine, Outcome
+from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.events import EventKind
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest, RequestInvalid
 
 REPORT_FORMAT = "mcexplorer.run/1"
@@ -170,7 +171,7 @@ async def run_items(
     items: list[RunItem],
     *,
     concurrency: int = 4,
-    on_outcome: Callable[[Outcome], int | None] | None = None,
+    on_outcome: Callable[[Outcome], Awaitable[int | None]] | None = None,
     on_result: Callable[[RunResult], None] | None = None,
 ) -> RunReport:
     """Send every item (at most `concurrency` at once); results keep the items' order."""
@@ -201,7 +202,7 @@ async def run_items(
                     error=f"not sent: {exc}",
                 )
             else:
-                history_id = on_outcome(outcome) if on_outcome else None
+                history_id = await on_outcome(outcome) if on_outcome else None
                 result = replace(_result(item, outcome), history_id=history_id)
         if on_result:
             on_result(result)

@@ -3,8 +3,7 @@
 `SavedRequestsScreen` is the explorer's base class: it loads the collection into the
 sidebar's tree, opens a saved request in the composer and marks it "●" while the composer
 differs from the file, saves / renames / duplicates / deletes (asking before anything is
-overwritten or removed), records every request the explorer sends into the history, and
-opens the history screen. File and SQLite work runs in thread workers.
+overwritten or removed), and opens the history screen. File and SQLite work runs in thread workers.
 
 The collection edits and the history store are imported where they are used: they pull in
 the engine and httpx (~100 ms), which the explorer's first paint must not wait for.
@@ -39,8 +38,7 @@ if TYPE_CHECKING:
 
     from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
-    from mcexplorer.core.history.store import HistoryStore, Recorder
-    from mcexplorer.core.http.engine import Outcome
+    from mcexplorer.core.history.store import HistoryStore
     from mcexplorer.core.problems.glossary import Glossary
 
 # The failures a collection action reports to the user (each names the file and the cause).
@@ -77,7 +75,6 @@ class SavedRequestsScreen(Screen[None]):
     collection: Collection | None = None
     opened: CollectionItem | None = None  # the saved request the composer was filled from
     _baseline: ApiRequest | None = None  # what the composer built right after opening it
-    _recorder: tuple[Target, Recorder] | None = None
 
     # ----- the collection --------------------------------------------------------------
 
@@ -392,29 +389,6 @@ class SavedRequestsScreen(Screen[None]):
 
             self.history_store = HistoryStore()
         return self.history_store
-
-    def _recorder_for(self, target: Target) -> Recorder:
-        """One recorder per account: after a failure it stops, and says so once."""
-        if self._recorder is None or self._recorder[0] is not target:
-            from mcexplorer.core.history.store import Recorder
-
-            recorder = Recorder(
-                profile=target.profile,
-                base_url=target.base_url,
-                credentials=target.credentials,
-                enabled=self.history_enabled,
-                warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
-                store=self._store(),
-            )
-            self._recorder = (target, recorder)
-        return self._recorder[1]
-
-    # Named: the default description reprs the outcome, a multi-MB body taking ~30 ms.
-    @work(thread=True, group="history-record", exit_on_error=False, description="record")
-    def record_history(self, outcome: Outcome) -> None:
-        """Store one sent request (the store scrubs secrets); nothing when history is off."""
-        if self.target is not None:
-            self._recorder_for(self.target)(outcome)
 
     def action_history(self) -> None:
         from mcexplorer.tui.screens.history import HistoryScreen

@@ -27,7 +27,7 @@ from mcexplorer.tui.widgets.json_view import JsonView, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 
 if TYPE_CHECKING:
-    from mcexplorer.core.http.engine import Outcome
+    from mcexplorer.core.http.outcome import Outcome
 
 # Dotted names of a response for `fields=` suggestions: a few items show a collection's shape.
 _SAMPLED_ITEMS = 3
