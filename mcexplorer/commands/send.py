@@ -193,7 +193,7 @@ async def _send(args: argparse.Namespace, req: PreparedRequest, target: Target) 
         if args.repeat is not None:
             summary, outcomes = await session.repeat(req, args.repeat, args.concurrency)
             if args.json:
-                doc = {"target": target.label, "summary": summary.to_dict()}
+                doc: dict[str, Any] = {"target": target.label, "summary": summary.to_dict()}
                 doc["outcomes"] = [o.to_dict() for o in outcomes]
                 print_json(doc)
             else:

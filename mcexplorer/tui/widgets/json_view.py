@@ -142,8 +142,8 @@ def pretty_lines(body: bytes | str) -> tuple[list[str], int, Any, bool]:
     return lines, max(map(len, lines)), data, is_json
 
 
-def _style_of(token: _TokenType) -> Style | None:
-    while token is not Token:
+def _style_of(token: _TokenType | None) -> Style | None:
+    while token is not None and token is not Token:
         style = _STYLES.get(token)
         if style is not None:
             return style

@@ -157,7 +157,11 @@ class ResourceMap(Tree[MapEntry]):
         entry = event.node.data
         if entry is not None and not entry.loaded and self.fetch is not None:
             entry.loaded = True  # one load at a time per node
-            label = event.node.label.copy()
+            label = (
+                Text(str(event.node.label))
+                if isinstance(event.node.label, str)
+                else event.node.label.copy()
+            )
             event.node.set_label(Text.assemble(label, (" …", "dim")))
             self._load(event.node, label)
 
