@@ -30,15 +30,19 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
     max_leaves=12,
 )
+segment = st.text(st.characters(categories=("L", "N"), include_characters="-_.{}~"), min_size=1)
+one_line = text.filter(lambda s: not any(ch in s for ch in "\r\n\0"))
 requests = st.builds(
     ApiRequest,
     method=st.sampled_from(METHODS),
-    path=text.map(lambda s: "/" + s),
+    path=st.lists(segment, max_size=4).map(lambda parts: "/" + "/".join(parts)),
     path_params=st.dictionaries(text, text, max_size=3),
     query=st.dictionaries(text, text, max_size=3),
-    headers=st.dictionaries(st.from_regex(r"X-[A-Za-z]{1,8}", fullmatch=True), text, max_size=2),
+    headers=st.dictionaries(
+        st.from_regex(r"X-[A-Za-z]{1,8}", fullmatch=True), one_line, max_size=2
+    ),
     body=json_values,
-)
+).filter(lambda req: not req.structure_issues())  # a rare '.' or '..' segment
 
 
 @settings(max_examples=200, deadline=None)

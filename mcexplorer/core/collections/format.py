@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.http.request import METHODS, ApiRequest
+
+# The secret rules live in core/redact.py; re-exported here, where savers have long found them.
+from mcexplorer.core.redact import AUTH_VALUE_RE
+from mcexplorer.core.redact import SECRET_HEADERS as SECRET_HEADERS
+from mcexplorer.core.redact import SECRET_NAME as SECRET_NAME
+from mcexplorer.core.redact import looks_secret as looks_secret
 
 REQUEST_SUFFIX = ".request.json"
 FORMAT_TAG = "mcexplorer.request/1"
@@ -22,17 +29,7 @@ FORMAT_TAG = "mcexplorer.request/1"
 _STRING_MAPS = ("path_params", "query", "headers")
 _KNOWN_KEYS = frozenset({"format", "description", "method", "path", "body", *_STRING_MAPS})
 
-# Secrets: Mailchimp keys (<32 hex>-<dc>), MailerSend tokens, and auth-scheme header values.
-_KEY_RE = re.compile(r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b")
-_MAILERSEND_RE = re.compile(r"\bmlsn\.[0-9A-Za-z]{20,}")
-_AUTH_VALUE_RE = re.compile(r"^\s*(basic|bearer|oauth|apikey)\s+\S", re.IGNORECASE)
-# Names that say their value is a credential (an OAuth token is opaque: only its name tells).
-SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth)", re.IGNORECASE)
 _SECRET_BODY_KEY = re.compile(r"^(api_?key|access_?token|token|secret|password)$", re.I)
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
-)
-REDACTED = "[redacted]"
 
 
 class CollectionFileError(ValueError):
@@ -50,19 +47,14 @@ class SecretRefused(ValueError):
     """Saving would write a credential to disk; auth belongs in the profile."""
 
 
+class UnsendableRequest(ValueError):
+    """Saving would write a request that no load could accept (a '..' path, a Host header)."""
+
+
 @dataclass
 class SavedRequest:
     request: ApiRequest
     description: str = ""
-
-
-def looks_secret(text: str) -> bool:
-    return bool(_KEY_RE.search(text) or _MAILERSEND_RE.search(text))
-
-
-def redact_text(text: str) -> str:
-    """Replace anything shaped like a key or token in free text."""
-    return _MAILERSEND_RE.sub(REDACTED, _KEY_RE.sub(REDACTED, text))
 
 
 def _strings_in(value: Any, where: str) -> list[tuple[str, str]]:
@@ -97,7 +89,7 @@ def find_secrets(req: ApiRequest, description: str = "") -> list[str]:
         f"header {name!r}"
         for name, value in req.headers.items()
         if name.lower() in SECRET_HEADERS
-        or _AUTH_VALUE_RE.match(value)
+        or AUTH_VALUE_RE.match(value)
         or (SECRET_NAME.search(name) and value.strip())
     ]
     found += [f"query {k!r}" for k, v in req.query.items() if SECRET_NAME.search(k) and v.strip()]
@@ -137,7 +129,14 @@ def request_to_dict(saved: SavedRequest) -> dict[str, Any]:
 
 
 def dumps_request(saved: SavedRequest) -> str:
-    """The file text; refuses (SecretRefused) if a credential would be written."""
+    """The file text; refuses (SecretRefused) if a credential would be written, and
+    (UnsendableRequest) a request that could never be sent as written."""
+    issues = saved.request.structure_issues()
+    if issues:
+        raise UnsendableRequest(
+            "Refusing to save a request that cannot be sent as written: "
+            + "; ".join(map(str, issues))
+        )
     check_no_secrets(saved.request, saved.description)
     return json.dumps(request_to_dict(saved), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -156,7 +155,7 @@ def line_of_key(text: str, key: str) -> int | None:
 
 def parse_json_file(text: str, source: str) -> dict[str, Any]:
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         raise CollectionFileError(source, f"not valid JSON ({exc.msg})", exc.lineno) from exc
     if not isinstance(data, dict):
@@ -201,4 +200,9 @@ def loads_request(text: str, source: str) -> SavedRequest:
         headers=maps["headers"],
         body=data.get("body"),
     )
+    issues = req.structure_issues()
+    if issues:
+        where = issues[0].field.split()[0]
+        key = {"path": "path", "headers": "headers"}.get(where, "path_params")
+        raise fail(key, "cannot be sent as written: " + "; ".join(str(i) for i in issues))
     return SavedRequest(request=req, description=description)
