@@ -7,7 +7,9 @@ import json
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest, RequestInvalid
+from mcexplorer.core.http.retry import Failure, decide
 
 
 def test_a_question_mark_in_the_path_is_a_validation_issue() -> None:
@@ -27,3 +29,15 @@ def test_send_moves_a_pasted_query_into_the_query(capsys: pytest.CaptureFixture[
 def test_send_refuses_non_ascii_header_values(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["send", "GET", "/ping", "--sandbox", "-H", "X-Note: café"]) == 2
     assert "non-ASCII" in capsys.readouterr().err
+
+
+async def test_a_non_ascii_header_is_refused_before_anything_is_sent() -> None:
+    async with Engine("http://127.0.0.1:9/3.0/", None) as engine:
+        with pytest.raises(RequestInvalid, match="non-ASCII"):
+            await engine.send(ApiRequest(headers={"X-Note": "café"}))
+        assert engine.snapshot().peak == 0
+
+
+def test_a_local_failure_is_never_retried() -> None:
+    verdict = decide("GET", status=None, failure=Failure.LOCAL, sent=False)
+    assert not verdict.retry and "local error" in verdict.reason

@@ -145,7 +145,10 @@ async def test_post_read_timeout_after_sent_is_unknown() -> None:
 
 
 async def test_put_reset_after_sent_is_retried() -> None:
-    script = Script(sent_then(httpx.RemoteProtocolError("dropped")), answer(200))
+    script = Script(
+        sent_then(httpx.RemoteProtocolError("Server disconnected without sending a response.")),
+        answer(200),
+    )
     outcome = await make_engine(script).send(ApiRequest("PUT", "/lists/a", body={}))
     assert outcome.ok and len(script.requests) == 2
 

@@ -5,6 +5,7 @@ A secret never appears in an error message or a repr: only `mask()` output does.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ def _describe_problem(text: str) -> str:
         return "the key has spaces or a line break around it"
     if any(ch.isspace() for ch in text):
         return "the key contains a space or a line break"
+    if text != text.lower() and KEY_RE.match(text.lower()):
+        return "the key has upper-case letters; Mailchimp keys are lower-case"
     head, sep, dc = text.rpartition("-")
     if not sep:
         return (
@@ -72,6 +75,15 @@ def parse_api_key(text: str) -> str:
     if KEY_RE.match(text):
         return text.rpartition("-")[2]
     raise KeyFormatError(f"Not a Mailchimp API key: {_describe_problem(text)}.")
+
+
+def provider_of_token(secret: str) -> Provider | None:
+    """The provider a secret's shape names: MailerSend tokens start with `mlsn.`."""
+    if secret.startswith("mlsn."):
+        return Provider.MAILERSEND
+    if KEY_RE.match(secret):
+        return Provider.MAILCHIMP
+    return None
 
 
 def check_token(text: str) -> None:
@@ -97,11 +109,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def shown_url(url: str) -> str:
+    """A URL fit for a message: whatever precedes '@' in its authority is left out."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "…@" + authority.rpartition("@")[2]
+    return repr(scheme + sep + authority + slash + path) if sep else repr(url.rpartition("@")[2])
+
+
 def normalize_base_url(url: str) -> str:
-    """Check an override: https anywhere, plain http only to a loopback host. Ends with '/'."""
-    parts = urlsplit(url)
+    """Check an override: https anywhere, plain http only to a loopback host, no credentials
+    in it. Ends with '/'. The error never repeats a URL that holds userinfo."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError as exc:
+        raise BaseUrlError(f"Base URL {shown_url(url)} cannot be read as a URL ({exc}).") from None
+    if "@" in parts.netloc:
+        raise BaseUrlError(
+            f"Base URL {shown_url(url)} holds a user name or password: auth comes from the "
+            "profile (keys add), never from the URL. Give the URL without the part before '@'."
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BaseUrlError(f"Base URL {url!r} must be an http(s) URL with a host.")
+        raise BaseUrlError(f"Base URL {shown_url(url)} must be an http(s) URL with a host.")
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise BaseUrlError(
+            f"Base URL {shown_url(url)} has a space, line break or control character."
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise BaseUrlError(
             f"Refusing plain http:// to {parts.hostname}: credentials would cross the network "
@@ -156,10 +191,17 @@ class Credentials:
 
     def auth_headers(self) -> dict[str, str]:
         if self.kind is AuthKind.API_KEY:
-            import base64
-
-            token = base64.b64encode(f"mcexplorer:{self.secret}".encode()).decode()
-            return {"Authorization": f"Basic {token}"}
+            return {"Authorization": f"Basic {self._basic_token()}"}
         if self.kind is AuthKind.OAUTH:
             return {"Authorization": f"OAuth {self.secret}"}
         return {"Authorization": f"Bearer {self.secret}"}
+
+    def _basic_token(self) -> str:
+        return base64.b64encode(f"mcexplorer:{self.secret}".encode()).decode()
+
+    def wire_forms(self) -> tuple[str, ...]:
+        """The secret as it may come back from a server that echoes what it got: as is, and
+        inside the Basic token (base64 has no separators, so only the whole token matches)."""
+        if self.kind is AuthKind.API_KEY:
+            return (self.secret, self._basic_token())
+        return (self.secret,)

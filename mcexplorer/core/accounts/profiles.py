@@ -8,6 +8,7 @@ as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -100,7 +102,7 @@ class Profile:
             hint=str(data.get("hint", "…")),
             created_at=str(data["created_at"]),
             last_used_at=data.get("last_used_at"),
-            base_url=data.get("base_url"),
+            base_url=_without_userinfo(data.get("base_url")),
             store=StoreKind(data.get("store", StoreKind.KEYRING.value)),
         )
 
@@ -115,6 +117,15 @@ class Profile:
 
     def effective_base_url(self, credentials: Credentials) -> str:
         return self.base_url or credentials.default_base_url()
+
+
+def _without_userinfo(url: Any) -> str | None:
+    """A base URL from a file written before userinfo was refused: a key kept there (as in
+    `https://any:KEY@host/3.0/`) is dropped, so it is never used, shown or saved again."""
+    if not url:
+        return None
+    parts = urlsplit(str(url))
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _now() -> datetime:
@@ -142,8 +153,12 @@ class Accounts:
         self._insecure_path = insecure_path or insecure_store_path()
         self._clock = clock
         self._session: dict[str, Profile] = {}
+        self._held_userinfo = False
         self._saved, self._file_default = self._load()
         self._default = self._file_default
+        if self._held_userinfo:  # a key an older version kept in a base URL: gone from disk too
+            with contextlib.suppress(SaveError):
+                self._write(self._saved, self._file_default)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -160,6 +175,9 @@ class Accounts:
                 check_profile_name(name): Profile.from_dict(name, entry)
                 for name, entry in data["profiles"].items()
             }
+            self._held_userinfo = any(
+                "@" in str(entry.get("base_url") or "") for entry in data["profiles"].values()
+            )
             default = data.get("default")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ProfileError(
@@ -226,14 +244,17 @@ class Accounts:
         if file_default not in saved:
             file_default = None
         if saved != self._saved or file_default != self._file_default:
-            data = {
-                "version": CONFIG_VERSION,
-                "default": file_default,
-                "profiles": {name: saved[name].to_dict() for name in sorted(saved)},
-            }
-            atomic_write_text(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            self._write(saved, file_default)
         self._saved, self._session = saved, session
         self._default, self._file_default = default, file_default
+
+    def _write(self, saved: dict[str, Profile], file_default: str | None) -> None:
+        data = {
+            "version": CONFIG_VERSION,
+            "default": file_default,
+            "profiles": {name: saved[name].to_dict() for name in sorted(saved)},
+        }
+        atomic_write_text(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     def _with(
         self, profile: Profile | None, drop: str | None = None

@@ -16,6 +16,7 @@ from mcexplorer.core.accounts.keys import (
     KeyFormatError,
     Provider,
     normalize_base_url,
+    provider_of_token,
 )
 from mcexplorer.core.accounts.profiles import Accounts, Profile, ProfileError
 from mcexplorer.core.accounts.secrets import SecretStoreError
@@ -50,11 +51,13 @@ class Target:
 def credentials_from_env(
     var: str, environ: Mapping[str, str], provider: Provider | None = None
 ) -> Credentials:
-    """Credentials from an environment variable: a MailerSend token if the provider (or the
-    variable's name) says so, else a Mailchimp API key."""
+    """Credentials from an environment variable. The secret's own shape names its provider
+    (a MailerSend token starts with `mlsn.`); else the profile's provider, else the variable's
+    name, else Mailchimp."""
     secret = environ.get(var)
     if not secret:
         raise TargetError(f"The environment variable {var} is not set or empty.")
+    provider = provider_of_token(secret) or provider
     if provider is None:
         provider = Provider.MAILERSEND if var == MAILERSEND_ENV else Provider.MAILCHIMP
     try:

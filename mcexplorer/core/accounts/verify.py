@@ -23,6 +23,7 @@ from mcexplorer.core.accounts.keys import (
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.http.retry import RetryPolicy
+from mcexplorer.core.http.wire import ProxyConfigError, build_transport
 
 OAUTH_METADATA_URL = "https://login.mailchimp.com/oauth2/metadata"
 ROOT_FIELDS = "account_name,role,email,login_id"
@@ -66,7 +67,11 @@ async def verify_credentials(
     else:
         request = ApiRequest("GET", "/", query={"fields": ROOT_FIELDS})
     policy = RetryPolicy(max_attempts=attempts, deadline_s=30.0)
-    async with Engine(base_url, credentials, transport=transport, policy=policy) as engine:
+    try:
+        engine = Engine(base_url, credentials, transport=transport, policy=policy)
+    except ProxyConfigError as exc:
+        raise VerifyError(str(exc)) from None
+    async with engine:
         outcome = await engine.send(request)
     if not outcome.ok:
         problem = outcome.problem
@@ -99,6 +104,10 @@ async def oauth_metadata(
     except BaseUrlError as exc:
         raise VerifyError(str(exc)) from None
     host = urlsplit(url).hostname
+    try:
+        transport = transport or build_transport(url, 1)  # proxies as for the API
+    except ProxyConfigError as exc:
+        raise VerifyError(str(exc)) from None
     try:
         async with httpx.AsyncClient(transport=transport, timeout=timeout_s) as client:
             response = await client.get(url, headers={"Authorization": f"OAuth {token}"})

@@ -6,26 +6,32 @@ slot), then decide; a backoff sleep happens with no slot held.
 
 from __future__ import annotations
 
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from mcexplorer import __version__
 from mcexplorer.core.accounts.keys import Credentials, normalize_base_url
 from mcexplorer.core.clock import Clock, SystemClock
+from mcexplorer.core.durations import describe_seconds
 from mcexplorer.core.http.events import AttemptEvent, EventKind
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.ratelimit import daily_quota_reset
 from mcexplorer.core.http.request import TRIGGER_HEADER, ApiRequest, PreparedRequest, url_for
 from mcexplorer.core.http.retry import Failure, RetryPolicy, Verdict, decide
 from mcexplorer.core.http.slots import MAX_LIMIT, SlotGate, SlotSnapshot
-from mcexplorer.core.http.transport import Exchange, HttpxExchange, LeanTransport, Timeouts
+from mcexplorer.core.http.wire import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY,
+    Timeouts,
+    Wire,
+    WireFailure,
+    build_transport,
+)
 from mcexplorer.core.problems.problem import (
     Problem,
     decode_problem,
@@ -39,7 +45,11 @@ READ_TIMEOUT_S = 130.0  # a little above Mailchimp's own 120 s, so we never leav
 TIMEOUTS = Timeouts(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S, write=30.0)
 SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_AGENT = f"mcexplorer/{__version__}"
-DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": USER_AGENT}
+DEFAULT_HEADERS = {
+    "Accept": "application/json",
+    "Accept-Encoding": ACCEPT_ENCODING,
+    "User-Agent": USER_AGENT,
+}
 JSON_TYPE = {"Content-Type": "application/json"}
 
 
@@ -53,30 +63,8 @@ class _Attempt:
     body: bytes = b""
     failure: Failure | None = None
     error: str | None = None
+    title: str | None = None  # the problem's title when the failure has one of its own
     elapsed_ms: float = 0.0
-
-
-def _failure_of(exc: httpx.TransportError) -> tuple[Failure, str]:
-    if isinstance(exc, httpx.ConnectTimeout):
-        return Failure.CONNECT, f"connecting timed out after {CONNECT_TIMEOUT_S:g} s"
-    if isinstance(exc, httpx.ConnectError):
-        return Failure.CONNECT, f"could not connect: {exc}"
-    if isinstance(exc, httpx.ReadTimeout):
-        return Failure.TIMEOUT, (
-            f"no response within {READ_TIMEOUT_S:g} s (Mailchimp ends a request at 120 s)"
-        )
-    if isinstance(exc, httpx.TimeoutException):
-        return Failure.TIMEOUT, f"timed out: {type(exc).__name__}"
-    return Failure.RESET, f"connection dropped: {exc or type(exc).__name__}"
-
-
-def environment_proxy(url: str) -> str | None:
-    """The proxy HTTPS_PROXY / HTTP_PROXY / ALL_PROXY name for `url`, unless NO_PROXY exempts it."""
-    parts = urlsplit(url)
-    if urllib.request.proxy_bypass(parts.hostname or ""):
-        return None
-    proxies = urllib.request.getproxies()
-    return proxies.get(parts.scheme) or proxies.get("all")
 
 
 class Engine:
@@ -90,27 +78,20 @@ class Engine:
         clock: Clock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_event: EventCallback | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        timeouts: Timeouts = TIMEOUTS,
     ) -> None:
+        """`transport` replaces the one built for the base URL (tests, callers); `max_body`
+        caps a response body, as sent and once decompressed. Raises BaseUrlError, or
+        ProxyConfigError for a proxy the environment names that cannot be used."""
         self.base_url = normalize_base_url(base_url)
         self.credentials = credentials
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SystemClock()
         self._on_event = on_event
-        # No httpx client on the way: no cookie jar (auth is by header), no redirects, no
-        # per-request URL re-parsing. A given transport (tests, callers) is used as is.
-        self._wire: Exchange
-        proxy = environment_proxy(self.base_url) if transport is None else None
-        if proxy is not None:
-            # The lean transport speaks only direct HTTP/1.1; behind a proxy, httpx's does the work.
-            transport = httpx.AsyncHTTPTransport(
-                proxy=proxy, limits=httpx.Limits(max_connections=limit), http2=False
-            )
-        if transport is None:
-            # As many idle connections as slots, so every slot has a warm one; expire idle
-            # ones before a typical server's 5 s keep-alive does, avoiding stale sockets.
-            self._wire = LeanTransport(TIMEOUTS, max_idle=limit, keepalive_expiry=4.0)
-        else:
-            self._wire = HttpxExchange(transport, TIMEOUTS)
+        # The pool holds a connection for every slot the gate can ever open.
+        chosen = transport or build_transport(self.base_url, MAX_LIMIT)
+        self._wire = Wire(chosen, timeouts, max_body)
         self.slots = SlotGate(limit, monotonic=self.clock.monotonic)
         self._auth = credentials.auth_headers() if credentials else {}
 
@@ -231,8 +212,8 @@ class Engine:
             retry_after is not None
             and self.clock.monotonic() - t0 + retry_after > self.policy.deadline_s
         ):
-            deadline = self.policy.deadline_s
-            return f"Retry-After of {retry_after:g} s goes past the {deadline:g} s deadline"
+            wait, deadline = describe_seconds(retry_after), self.policy.deadline_s
+            return f"Retry-After of {wait} goes past the {deadline:g} s deadline"
         if not self.policy.budget.try_spend(verdict.throttled):
             return f"{verdict.reason}; retry budget exhausted (too many recent failures)"
         return None
@@ -271,14 +252,10 @@ class Engine:
                 EventKind.SLOT_ACQUIRED, attempt, in_use=snap.in_flight, limit=snap.effective_limit
             )
             reply = await self._wire.exchange(method, url, headers, content, on_sent)
-        except httpx.TransportError as exc:
-            result.failure, result.error = _failure_of(exc)
-            if result.failure is Failure.CONNECT:
-                result.sent = False
-        except (
-            ValueError,
-            OSError,
-        ) as exc:  # not the network's doing: every send ends in an Outcome
+        except WireFailure as exc:
+            result.failure, result.error, result.title = exc.failure, str(exc), exc.title
+            result.sent = exc.sent
+        except (ValueError, OSError) as exc:  # not the network's: every send ends in an Outcome
             result.failure = Failure.RESET if result.sent else Failure.LOCAL
             result.error = f"could not send the request: {exc}"
         else:
@@ -313,6 +290,7 @@ class Engine:
                 sent=result.sent,
                 timeout=result.failure is Failure.TIMEOUT,
                 reset=result.failure is Failure.RESET,
+                title=result.title,
             )
         return Outcome(
             request=req,

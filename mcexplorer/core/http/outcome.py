@@ -3,10 +3,10 @@ decoded problem. Engines produce it; history stores it; views, reports and bundl
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.http.events import AttemptEvent, EventKind
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.problem import Problem
@@ -41,10 +41,11 @@ class Outcome:
         return sum(1 for e in self.attempts if e.kind is EventKind.BACKOFF)
 
     def json(self) -> Any | None:
+        """The body as JSON; None when it is empty or not JSON (too deeply nested included)."""
         if not self.body:
             return None
         try:
-            return json.loads(self.body)
+            return jsontext.loads(self.body)
         except ValueError:
             return None
 

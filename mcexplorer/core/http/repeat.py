@@ -1,10 +1,15 @@
-"""Send the same request N times, C at a time, and sum up what happened."""
+"""Send the same request N times, C at a time, and sum up what happened.
+
+Only what the summary needs is kept per request (a latency, a status, a retry count), so
+thousands of repeats of a large answer do not pile up in memory; outcomes go to a callback
+as they come, and only the last `keep` of them are returned.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -25,7 +30,8 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 @dataclass(frozen=True)
 class RepeatSummary:
     sent: int
-    concurrency: int
+    concurrency: int  # workers asked for
+    in_flight_cap: int  # what the slots let through at once: min(concurrency, slot limit)
     statuses: dict[str, int]  # "200": 98, "unknown": 1, "transport": 1
     ok: int
     failed: int
@@ -55,14 +61,18 @@ async def repeat(
     concurrency: int,
     *,
     on_outcome: Callable[[Outcome], None] | None = None,
+    keep: int | None = None,
 ) -> tuple[RepeatSummary, list[Outcome]]:
-    """Latency is per logical request: queueing, every attempt and every backoff."""
+    """Latency is per logical request: queueing, every attempt and every backoff. The list
+    holds the last `keep` outcomes (all of them when None)."""
     if n < 1 or concurrency < 1:
         raise ValueError("repeat count and concurrency must both be at least 1")
     prepared = req if isinstance(req, PreparedRequest) else req.prepare()
     clock = engine.clock
-    outcomes: list[Outcome] = []
+    kept: deque[Outcome] = deque(maxlen=keep)
     latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    counts = {"ok": 0, "retries": 0}
     remaining = n
 
     async def worker() -> None:
@@ -72,7 +82,11 @@ async def repeat(
             t = clock.monotonic()
             outcome = await engine.send(prepared)
             latencies.append((clock.monotonic() - t) * 1000.0)
-            outcomes.append(outcome)
+            statuses[_status_key(outcome)] += 1
+            counts["ok"] += outcome.ok
+            counts["retries"] += outcome.retries
+            if keep != 0:
+                kept.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
 
@@ -81,17 +95,17 @@ async def repeat(
     await asyncio.gather(*(worker() for _ in range(min(concurrency, n))))
     wall = clock.monotonic() - start
     latencies.sort()
-    statuses = Counter(_status_key(o) for o in outcomes)
-    ok = sum(1 for o in outcomes if o.ok)
+    ok = counts["ok"]
     unknown = statuses.get("unknown", 0)
     summary = RepeatSummary(
         sent=n,
         concurrency=concurrency,
+        in_flight_cap=min(concurrency, engine.slots.limit),
         statuses=dict(sorted(statuses.items())),
         ok=ok,
         failed=n - ok - unknown,
         unknown_outcome=unknown,
-        retries=sum(o.retries for o in outcomes),
+        retries=counts["retries"],
         p50_ms=percentile(latencies, 50),
         p90_ms=percentile(latencies, 90),
         p99_ms=percentile(latencies, 99),
@@ -99,4 +113,4 @@ async def repeat(
         peak_in_flight=engine.snapshot().peak,
         wall_s=wall,
     )
-    return summary, outcomes
+    return summary, list(kept)

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from mcexplorer.core import jsontext
+from mcexplorer.core.redact import SECRET_NAME, looks_secret, secret_header
+
 __all__ = [
     "ApiRequest",
     "PreparedRequest",
@@ -33,6 +36,24 @@ COUNT_MAX = 1000
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _AUTH_HEADERS = ("authorization", "proxy-authorization")
+# Headers that frame the message itself: the HTTP layer writes them from the URL and the body.
+# Set by hand they put two Hosts or two lengths on the wire, or a body the server never reads.
+FRAMING_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "upgrade",
+        "te",
+        "trailer",
+        "expect",
+    }
+)
+_DOT_SEGMENTS = (".", "..")
+_CREDENTIAL_ADVICE = "auth comes from the profile, never from a header or the URL"
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,74 @@ class ApiRequest:
     def validate(self) -> list[ValidationIssue]:
         return self._checked()[0]
 
+    def structure_issues(self) -> list[ValidationIssue]:
+        """What makes the request unsendable as written, whatever values fill it later:
+        checked when a saved or imported request is loaded, and again before sending."""
+        issues = self._path_issues()
+        for name, value in self.path_params.items():
+            if value.strip() in _DOT_SEGMENTS:
+                issues.append(
+                    ValidationIssue(
+                        f"path param {name}",
+                        f"{value.strip()!r} is not a resource id: a proxy or CDN that "
+                        "normalises paths would apply the request to another resource",
+                    )
+                )
+        for name, value in self.headers.items():
+            if not _HEADER_NAME.match(name):
+                issues.append(ValidationIssue("headers", f"{name!r} is not a valid header name"))
+            elif any(ch in value for ch in "\r\n\0"):
+                issues.append(ValidationIssue("headers", f"{name} has a line break in its value"))
+            elif name.lower() in FRAMING_HEADERS:
+                issues.append(
+                    ValidationIssue(
+                        "headers", f"{name} frames the message and is set by the HTTP layer"
+                    )
+                )
+        return issues
+
+    def _path_issues(self) -> list[ValidationIssue]:
+        path = self.path
+        if not path.startswith("/") or "://" in path:
+            return [ValidationIssue("path", "must be relative to the API base, like /lists")]
+        issues: list[ValidationIssue] = []
+        if any(ch in path for ch in "?#"):
+            issues.append(
+                ValidationIssue("path", "has a '?' or '#': give query parameters separately")
+            )
+        if any(ch.isspace() or not ch.isprintable() for ch in path):
+            issues.append(ValidationIssue("path", "has a space, line break or control character"))
+        segments = _PLACEHOLDER.sub("x", path).split("/")[1:]
+        if any(seg in _DOT_SEGMENTS for seg in segments):
+            issues.append(
+                ValidationIssue(
+                    "path",
+                    "has a '.' or '..' segment: a proxy or CDN that normalises paths would "
+                    "apply the request to another resource",
+                )
+            )
+        if "" in segments[:-1]:
+            issues.append(ValidationIssue("path", "has an empty segment ('//')"))
+        return issues
+
+    def _credential_issues(self) -> list[ValidationIssue]:
+        issues = [
+            ValidationIssue(
+                "headers",
+                f"{name} is set from the profile, not by hand"
+                if name.lower() in _AUTH_HEADERS
+                else f"{name} carries a credential: {_CREDENTIAL_ADVICE}",
+            )
+            for name, value in self.headers.items()
+            if secret_header(name, value)
+        ]
+        issues += [
+            ValidationIssue(f"query {name}", f"carries a credential: {_CREDENTIAL_ADVICE}")
+            for name, value in self.query.items()
+            if (SECRET_NAME.search(name) and value.strip()) or looks_secret(value)
+        ]
+        return issues
+
     def _checked(self) -> tuple[list[ValidationIssue], bytes | None]:
         """Every issue, and the body encoded (None without a body or when it cannot be)."""
         issues: list[ValidationIssue] = []
@@ -95,16 +184,11 @@ class ApiRequest:
         method = self.method.upper()
         if method not in METHODS:
             issues.append(ValidationIssue("method", f"{self.method!r} is not an HTTP method"))
-        if not self.path.startswith("/") or "://" in self.path:
-            issues.append(ValidationIssue("path", "must be relative to the API base, like /lists"))
-        if any(ch in self.path for ch in "?#"):
-            issues.append(
-                ValidationIssue("path", "has a '?' or '#': give query parameters separately")
-            )
+        issues += self.structure_issues()
         issues += [
             ValidationIssue("path", f"no value for {{{name}}}")
             for name in placeholders(self.path)
-            if not self.path_params.get(name)
+            if not self.path_params.get(name, "").strip()
         ]
         if "fields" in self.query and "exclude_fields" in self.query:
             issues.append(
@@ -116,19 +200,12 @@ class ApiRequest:
         if "offset" in self.query:
             issue = _int_issue("offset", self.query["offset"], 0, None)
             issues += [issue] if issue else []
-        for name, value in self.headers.items():
-            if not _HEADER_NAME.match(name):
-                issues.append(ValidationIssue("headers", f"{name!r} is not a valid header name"))
-            elif any(ch in value for ch in "\r\n\0"):
-                issues.append(ValidationIssue("headers", f"{name} has a line break in its value"))
-            elif not value.isascii():
-                issues.append(
-                    ValidationIssue("headers", f"{name} has a non-ASCII character in its value")
-                )
-            elif name.lower() in _AUTH_HEADERS:
-                issues.append(
-                    ValidationIssue("headers", f"{name} is set from the profile, not by hand")
-                )
+        issues += [
+            ValidationIssue("headers", f"{name} has a non-ASCII character in its value")
+            for name, value in self.headers.items()
+            if not value.isascii() and _HEADER_NAME.match(name)
+        ]
+        issues += self._credential_issues()
         if self.header(OVERRIDE_HEADER) is not None and method != "POST":
             issues.append(ValidationIssue("headers", f"{OVERRIDE_HEADER} is only accepted on POST"))
         if self.body is not None:
@@ -161,7 +238,7 @@ class ApiRequest:
         )
 
     def render_path(self) -> str:
-        missing = [n for n in placeholders(self.path) if not self.path_params.get(n)]
+        missing = [n for n in placeholders(self.path) if not self.path_params.get(n, "").strip()]
         if missing:
             raise RequestInvalid(ValidationIssue("path", f"no value for {{{n}}}") for n in missing)
         return _PLACEHOLDER.sub(lambda m: quote(self.path_params[m.group(1)], safe=""), self.path)
@@ -240,7 +317,7 @@ def apply_params(req: ApiRequest, pairs: Iterable[tuple[str, str]]) -> ApiReques
 def parse_body_text(text: str) -> Any:
     """A body typed or read as text; a clear position when it is not JSON."""
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise RequestInvalid(

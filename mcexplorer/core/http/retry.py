@@ -23,7 +23,10 @@ class Failure(StrEnum):
     CONNECT = "connect"  # never reached the server
     TIMEOUT = "timeout"
     RESET = "reset"  # the connection dropped mid-exchange
-    LOCAL = "local"  # could not be sent from here (e.g. TLS setup): repeating would not help
+    LOCAL = "local"  # could not be sent from here: repeating would not help
+    # The same failure would come again: an untrusted certificate, a host that does not speak
+    # TLS, a refusing proxy, a malformed or over-size answer.
+    PROTOCOL = "protocol"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ def decide(
         return Verdict(False, f"{status}: final")
     if failure is Failure.LOCAL:
         return Verdict(False, "local error: the request could not be sent from here")
+    if failure is Failure.PROTOCOL:
+        if sent and not idempotent:
+            return Verdict(
+                False,
+                f"outcome unknown: {method.upper()} got no usable answer after it was sent; "
+                "not repeated because it may have been applied",
+                unknown=True,
+            )
+        return Verdict(False, "not retried: the same failure would come again")
     if failure is Failure.CONNECT or not sent:
         return Verdict(True, f"{(failure or Failure.CONNECT).value} error before sending")
     if idempotent:

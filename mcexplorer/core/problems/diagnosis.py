@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcexplorer.core.durations import describe_seconds
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry, provider_of
 from mcexplorer.core.problems.problem import Problem
 
@@ -20,6 +21,10 @@ LIMITED_ROLES = {
 SUFFICIENT_ROLES = frozenset({"owner", "admin", "manager"})
 # Entries for which "wait and retry" is wrong advice: the answer will not change by itself.
 NOT_TRANSIENT = frozenset({"mc-compliance-related", "mc-too-many-batch-webhooks"})
+# Failures that come back the same on every try: only a write's fate is worth a word.
+SAME_EVERY_TIME = frozenset({"tr-tls-failed", "tr-malformed-response", "tr-response-too-large"})
+# Transport failures before the request left this machine: nothing can have been applied.
+NOTHING_SENT = frozenset({"Connection Failed", "Proxy Refused", "TLS Handshake Failed"})
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,8 @@ def _mailersend_limits(problem: Problem, entry: GlossaryEntry | None) -> list[st
             "only fails again (and per-minute waits will not help)."
         ]
     if entry is not None and entry.key == "ms-rate-limit":
-        wait = f"{problem.retry_after_s:g} s" if problem.retry_after_s is not None else "a minute"
+        retry_after = problem.retry_after_s
+        wait = describe_seconds(retry_after) if retry_after is not None else "a minute"
         return [
             f"This is the per-minute rate limit, not the daily quota: wait {wait} and try again."
         ]
@@ -148,12 +154,14 @@ def _unsure_write(
     problem: Problem, entry: GlossaryEntry | None, ctx: DiagnosisContext
 ) -> list[str]:
     status = problem.status
-    unknown = problem.kind == "transport" and problem.title != "Connection Failed"
+    unknown = problem.kind == "transport" and problem.title not in NOTHING_SENT
     if not (unknown or (status is not None and status >= 500)):
         return []
     if entry is not None and entry.key in NOT_TRANSIENT:
         return []
     method = (ctx.method or "").upper()
+    if entry is not None and entry.key in SAME_EVERY_TIME and method not in NON_IDEMPOTENT:
+        return []
     if method in NON_IDEMPOTENT:
         return [
             f"A {method} that ended this way may or may not have been applied: read the "
@@ -162,7 +170,7 @@ def _unsure_write(
         ]
     if method:
         wait = (
-            f" after the {problem.retry_after_s:g} s the server asked for"
+            f" after the {describe_seconds(problem.retry_after_s)} the server asked for"
             if problem.retry_after_s is not None
             else " with backoff"
         )

@@ -295,12 +295,25 @@ def decode_problem(
 
 
 def problem_from_error(
-    error: str, *, sent: bool, timeout: bool = False, reset: bool = False
+    error: str,
+    *,
+    sent: bool,
+    timeout: bool = False,
+    reset: bool = False,
+    title: str | None = None,
 ) -> Problem:
     """A transport failure (no HTTP response). `sent` says whether the request left us:
-    after sending, the server may have applied it even though we never saw the answer."""
+    after sending, the server may have applied it even though we never saw the answer.
+    A `title` names a failure that repeating cannot fix (TLS, a malformed answer, ...)."""
     cause = _short(error, 500) or "no error text"
-    if not sent:
+    if title is not None:
+        after = (
+            "The request had been sent: check its effect before repeating a write."
+            if sent
+            else "Nothing reached the server."
+        )
+        detail = f"{cause[:1].upper()}{cause[1:].rstrip('.')}. {after}"
+    elif not sent:
         title = "Connection Reset" if reset else "Connection Failed"
         what = "timed out" if timeout else "failed"
         detail = (
