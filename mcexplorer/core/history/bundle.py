@@ -7,21 +7,21 @@ the response, the attempts timeline, and ends with the same facts as a JSON appe
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from mcexplorer import __version__
+from mcexplorer.core import jsontext
 from mcexplorer.core.accounts.keys import AuthKind, Credentials, Provider
 from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
 from mcexplorer.core.atomic import atomic_write_text
-from mcexplorer.core.collections.format import SECRET_HEADERS, redact_text
 from mcexplorer.core.history.store import HistoryEntry
 from mcexplorer.core.http.curl import to_curl
 from mcexplorer.core.http.request import RequestInvalid
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
+from mcexplorer.core.redact import SECRET_HEADERS, redact_text
 from mcexplorer.core.session.explain import explain
 
 BUNDLE_FORMAT = "mcexplorer.bundle/1"
@@ -70,7 +70,7 @@ def _body_block(entry: HistoryEntry) -> str:
         else ""
     )
     try:
-        pretty = json.dumps(json.loads(entry.outcome.body), indent=2, ensure_ascii=False)
+        pretty = jsontext.dumps(jsontext.loads(entry.outcome.body), indent=2)
         return _fence(pretty, "json") + note
     except ValueError:
         return _fence(entry.outcome.body.decode("utf-8", "replace")) + note
@@ -190,7 +190,7 @@ def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
         "",
         _fence(_curl(entry), "sh"),
         "",
-        _fence(json.dumps(entry.outcome.request.to_dict(), indent=2, ensure_ascii=False), "json"),
+        _fence(jsontext.dumps(entry.outcome.request.to_dict(), indent=2), "json"),
         "",
         "## Response",
         "",
@@ -204,11 +204,15 @@ def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
         "",
         "## Appendix: machine-readable copy",
         "",
-        _fence(json.dumps(appendix, indent=2, ensure_ascii=False), "json"),
+        _fence(jsontext.dumps(appendix, indent=2), "json"),
         "",
     ]
     return redact_text("\n".join(parts))
 
 
-def write_bundle(entry: HistoryEntry, path: Path, glossary: Glossary | None = None) -> None:
-    atomic_write_text(path, render_bundle(entry, glossary))
+def write_bundle(
+    entry: HistoryEntry, path: Path, glossary: Glossary | None = None, *, overwrite: bool = True
+) -> None:
+    """Write the bundle; with `overwrite=False` an existing file is left alone
+    (FileExistsError)."""
+    atomic_write_text(path, render_bundle(entry, glossary), overwrite=overwrite)

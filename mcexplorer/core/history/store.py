@@ -1,33 +1,38 @@
 """Every request sent, in a SQLite file under the user data dir.
 
-One row per Outcome: the request, every attempt event, the response (body capped and
-marked when truncated), the decoded problem and the profile *name*. Secrets are kept out
-twice over: headers that carry credentials are redacted by name, and anything shaped like
-a key or token is scrubbed from every stored text. Retention runs on each insert.
+One row per Outcome: the request (its body capped like the response's), every attempt event,
+the response (body capped and marked when truncated), the decoded problem and the profile
+*name*. Secrets are kept out three times over: headers that carry credentials are redacted by
+name, the session's own secret is scrubbed wherever it shows up (a server may echo it back),
+and anything shaped like a key or token is scrubbed from every stored text.
+
+Rows are written in batches, one transaction each, in WAL mode; retention runs once per batch.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.accounts.keys import Credentials, dc_of_host
 from mcexplorer.core.atomic import atomic_write_text
-from mcexplorer.core.collections.format import REDACTED, SECRET_HEADERS, redact_text
 from mcexplorer.core.http.events import AttemptEvent
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.problem import Problem
+from mcexplorer.core.redact import Scrubber
 
 BODY_CAP = 256 * 1024
+_SCRUB_MARGIN = 1024  # longer than any secret in any of its wire forms
 HISTORY_FILE = "history.sqlite3"
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -63,6 +68,10 @@ CREATE INDEX IF NOT EXISTS entries_recorded_at ON entries (recorded_at);
 
 class HistoryError(Exception):
     """The history file could not be read or written; names the file and the cause."""
+
+
+class HistoryDamaged(HistoryError):
+    """The history file is not a readable SQLite database (`reset` starts a new one)."""
 
 
 def default_history_path() -> Path:
@@ -141,6 +150,7 @@ class HistoryEntry:
     outcome: Outcome  # its body capped at the store's limit (see body_size/body_truncated)
     body_size: int
     body_truncated: bool
+    request_body_truncated: bool = False  # the request's body was over the cap: not kept
 
     def to_dict(self) -> dict[str, Any]:
         data = self.outcome.to_dict()
@@ -158,32 +168,33 @@ class HistoryEntry:
             **data,
             "body_size": self.body_size,
             "body_truncated": self.body_truncated,
+            "request_body_truncated": self.request_body_truncated,
         }
 
 
-def redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {
-        name: REDACTED if name.lower() in SECRET_HEADERS else redact_text(value)
-        for name, value in headers.items()
-    }
+@dataclass(frozen=True)
+class RecordContext:
+    """What history keeps beside each outcome, and the secrets to scrub from it."""
 
+    profile: str | None = None
+    base_url: str = ""
+    auth_kind: str | None = None
+    dc: str | None = None
+    scrubber: Scrubber = field(default_factory=Scrubber)
 
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, dict):
-        return {redact_text(str(k)): _scrub(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    return value
-
-
-def _scrub_body(body: bytes) -> bytes:
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body  # binary: nothing shaped like a key can be in it as text
-    return redact_text(text).encode("utf-8")
+    @classmethod
+    def of(
+        cls, *, profile: str | None, base_url: str, credentials: Credentials | None
+    ) -> RecordContext:
+        if credentials is None:
+            return cls(profile, base_url)
+        return cls(
+            profile,
+            base_url,
+            credentials.kind.value,
+            credentials.dc,
+            Scrubber.of(credentials.wire_forms()),
+        )
 
 
 def _status_clause(text: str) -> tuple[str, list[Any]]:
@@ -226,13 +237,25 @@ class HistoryStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self.path, timeout=10.0)) as conn, conn:
+                # WAL: a batch costs one sync, and readers do not wait for a writer.
+                conn.execute("PRAGMA synchronous = NORMAL")
                 if not self._ready:
+                    conn.execute("PRAGMA journal_mode = WAL")
                     conn.executescript(_SCHEMA)
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     self._ready = True
                 yield conn
-        except sqlite3.Error as exc:
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise HistoryError(f"History file {self.path}: {exc}") from exc
+            if _damaged(exc):
+                raise HistoryDamaged(
+                    f"History file {self.path} is damaged ({exc}); `mcexplorer history clear "
+                    "--yes` starts a new one."
+                ) from exc
             raise HistoryError(f"History file {self.path}: {exc}") from exc
+        except OSError as exc:
+            raise HistoryError(f"History file {self.path}: {exc.strerror or exc}") from exc
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat(timespec="microseconds")
@@ -246,48 +269,65 @@ class HistoryStore:
         auth_kind: str | None = None,
         dc: str | None = None,
     ) -> int:
-        """Store one outcome (secrets scrubbed, body capped) and apply retention; returns its id."""
-        body = _scrub_body(outcome.body)
-        request = _scrub(outcome.request.to_dict())
-        request["headers"] = redact_headers(outcome.request.headers)
-        problem = _scrub(outcome.problem.to_dict()) if outcome.problem else None
-        row = {
+        """Store one outcome (secrets scrubbed, bodies capped) and apply retention; its id."""
+        return self.record_batch([outcome], RecordContext(profile, base_url, auth_kind, dc))[0]
+
+    def record_batch(self, outcomes: Sequence[Outcome], context: RecordContext) -> list[int]:
+        """Store outcomes in one transaction and apply retention once; their ids in order."""
+        if not outcomes:
+            return []
+        ids: list[int] = []
+        with self._connect() as conn:
+            # Row by row inside the one transaction: only one row's copies exist at a time.
+            for outcome in outcomes:
+                row = self._row(outcome, context)
+                marks = ", ".join(f":{name}" for name in row)
+                insert = f"INSERT INTO entries ({', '.join(row)}) VALUES ({marks})"
+                ids.append(int(conn.execute(insert, row).lastrowid or 0))
+            self._apply_retention(conn)
+        return ids
+
+    def _row(self, outcome: Outcome, context: RecordContext) -> dict[str, Any]:
+        scrub = context.scrubber
+        # Scrubbed a little past the cap, then cut: a secret astride the cut goes whole.
+        body = scrub.data(outcome.body[: self.body_cap + _SCRUB_MARGIN])[: self.body_cap]
+        request = scrub.value(outcome.request.to_dict())
+        request["headers"] = scrub.headers(outcome.request.headers)
+        if request["body"] is not None:
+            size = len(jsontext.dumps(request["body"]).encode("utf-8"))
+            if size > self.body_cap:  # kept out whole: a cut JSON body could not be re-sent
+                request.update(body=None, body_truncated=True, body_size=size)
+        problem = scrub.value(outcome.problem.to_dict()) if outcome.problem else None
+        return {
             "recorded_at": self._stamp(),
             "started_at": outcome.started_at,
-            "profile": profile,
-            "auth_kind": auth_kind,
-            "base_url": redact_text(base_url),
-            "dc": dc or dc_of_host(base_url),
+            "profile": context.profile,
+            "auth_kind": context.auth_kind,
+            "base_url": scrub.text(context.base_url),
+            "dc": context.dc or dc_of_host(context.base_url),
             "method": outcome.method,
-            "url": redact_text(outcome.url),
-            "path": redact_text(outcome.request.path),
+            "url": scrub.text(outcome.url),
+            "path": scrub.text(outcome.request.path),
             "status": outcome.status,
             "ok": int(outcome.ok),
             "unknown_outcome": int(outcome.unknown_outcome),
-            "gave_up": outcome.gave_up,
+            "gave_up": scrub.text(outcome.gave_up) if outcome.gave_up else None,
             "title": problem["title"] if problem else None,
             "elapsed_ms": outcome.elapsed_ms,
             "x_request_id": outcome.x_request_id,
             "request_json": json.dumps(request, ensure_ascii=False),
             "attempts_json": json.dumps(
-                [_scrub(a.to_dict()) for a in outcome.attempts], ensure_ascii=False
+                [scrub.value(a.to_dict()) for a in outcome.attempts], ensure_ascii=False
             ),
-            "headers_json": json.dumps(redact_headers(outcome.headers), ensure_ascii=False),
-            "body": body[: self.body_cap],
+            "headers_json": json.dumps(scrub.headers(outcome.headers), ensure_ascii=False),
+            "body": body,
             "body_size": len(outcome.body),
-            "body_truncated": int(len(body) > self.body_cap),
+            "body_truncated": int(len(outcome.body) > self.body_cap),
             "problem_json": json.dumps(problem, ensure_ascii=False) if problem else None,
         }
-        columns = ", ".join(row)
-        marks = ", ".join(f":{name}" for name in row)
-        with self._connect() as conn:
-            cursor = conn.execute(f"INSERT INTO entries ({columns}) VALUES ({marks})", row)
-            self._apply_retention(conn)
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
     def prune(self) -> None:
-        """Apply the retention now (it is also applied on every insert)."""
+        """Apply the retention now (it is also applied with every batch written)."""
         with self._connect() as conn:
             self._apply_retention(conn)
 
@@ -299,14 +339,21 @@ class HistoryStore:
                 (cutoff.isoformat(timespec="microseconds"),),
             )
         if self.retention.max_entries is not None:
+            # Everything at or below the id of the first entry past the limit (an index walk).
             conn.execute(
-                "DELETE FROM entries WHERE id NOT IN "
-                "(SELECT id FROM entries ORDER BY id DESC LIMIT ?)",
+                "DELETE FROM entries WHERE id <= "
+                "(SELECT id FROM entries ORDER BY id DESC LIMIT 1 OFFSET ?)",
                 (self.retention.max_entries,),
             )
 
-    def list(self, filters: HistoryFilter | None = None) -> list[HistoryEntry]:
-        """Newest first."""
+    def list(
+        self,
+        filters: HistoryFilter | None = None,
+        *,
+        on_bad_row: Callable[[str], None] | None = None,
+    ) -> list[HistoryEntry]:
+        """Newest first. A row that cannot be read raises HistoryError naming it, or, with
+        `on_bad_row`, is reported there and left out."""
         filters = filters or HistoryFilter()
         clauses: list[str] = []
         params: list[Any] = []
@@ -327,37 +374,71 @@ class HistoryStore:
                 f"SELECT * FROM entries {where} ORDER BY id DESC LIMIT ?",
                 [*params, max(filters.limit, 0)],
             ).fetchall()
-        return [_entry(row) for row in rows]
+        entries: list[HistoryEntry] = []
+        for row in rows:
+            try:
+                entries.append(self._entry(row))
+            except HistoryError as exc:
+                if on_bad_row is None:
+                    raise
+                on_bad_row(str(exc))
+        return entries
 
     def get(self, entry_id: int) -> HistoryEntry | None:
         with self._connect() as conn:
             conn.row_factory = sqlite3.Row
             row = conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
-        return _entry(row) if row is not None else None
+        return self._entry(row) if row is not None else None
+
+    def _entry(self, row: sqlite3.Row) -> HistoryEntry:
+        try:
+            return _entry(row)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise HistoryError(
+                f"History file {self.path}, entry {row['id']}: cannot be read "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
 
     def count(self) -> int:
         with self._connect() as conn:
             return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def clear(self) -> int:
-        """Delete every entry and reclaim the space; returns how many there were."""
+        """Delete every entry and reclaim the space; returns how many there were.
+        Raises HistoryDamaged when the file is not a database (see `reset`)."""
         with self._connect() as conn:
             removed = conn.execute("DELETE FROM entries").rowcount
-        with closing(sqlite3.connect(self.path)) as conn:
-            conn.execute("VACUUM")
+        try:
+            with closing(sqlite3.connect(self.path)) as conn:
+                conn.execute("VACUUM")
+        except sqlite3.Error as exc:
+            raise HistoryError(f"History file {self.path}: {exc}") from exc
         return int(removed)
+
+    def reset(self) -> None:
+        """Remove the history file (and its WAL files) whatever state it is in."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+        self._ready = False
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "disk image" in text
 
 
 def _entry(row: sqlite3.Row) -> HistoryEntry:
-    problem = json.loads(row["problem_json"]) if row["problem_json"] else None
-    attempts = [AttemptEvent.from_dict(a) for a in json.loads(row["attempts_json"])]
+    problem = jsontext.loads(row["problem_json"]) if row["problem_json"] else None
+    attempts = [AttemptEvent.from_dict(a) for a in jsontext.loads(row["attempts_json"])]
+    request = jsontext.loads(row["request_json"])
     outcome = Outcome(
-        request=ApiRequest.from_dict(json.loads(row["request_json"])),
+        request=ApiRequest.from_dict(request),
         request_id=attempts[0].request_id if attempts else "",
         method=row["method"],
         url=row["url"],
         status=row["status"],
-        headers=json.loads(row["headers_json"]),
+        headers=jsontext.loads(row["headers_json"]),
         body=bytes(row["body"]),
         elapsed_ms=row["elapsed_ms"],
         attempts=attempts,
@@ -376,6 +457,7 @@ def _entry(row: sqlite3.Row) -> HistoryEntry:
         outcome=outcome,
         body_size=row["body_size"],
         body_truncated=bool(row["body_truncated"]),
+        request_body_truncated=bool(request.get("body_truncated")),
     )
 
 
@@ -388,55 +470,8 @@ def record_outcome(
     enabled: bool = True,
     store: HistoryStore | None = None,
 ) -> int | None:
-    """What `send`, `run` and the TUI call after each request; None when history is off."""
+    """One outcome, now; None when history is off. Sessions record through a Recorder."""
     if not enabled:
         return None
-    return (store or HistoryStore()).record(
-        outcome,
-        profile=profile,
-        base_url=base_url,
-        auth_kind=credentials.kind.value if credentials is not None else None,
-        dc=credentials.dc if credentials is not None else None,
-    )
-
-
-class Recorder:
-    """Records each outcome of one command or session.
-
-    A broken history store must never stop the work it records: the first failure
-    is reported through `warn` and recording stops there.
-    """
-
-    def __init__(
-        self,
-        *,
-        profile: str | None,
-        base_url: str,
-        credentials: Credentials | None = None,
-        enabled: bool = True,
-        warn: Callable[[str], None] | None = None,
-        store: HistoryStore | None = None,
-    ) -> None:
-        self._args: dict[str, Any] = {
-            "profile": profile,
-            "base_url": base_url,
-            "credentials": credentials,
-            "store": store,
-        }
-        self._enabled = enabled
-        self._warn = warn
-
-    def __call__(self, outcome: Outcome) -> int | None:
-        if not self._enabled:
-            return None
-        try:
-            return record_outcome(outcome, **self._args)
-        except HistoryError as exc:
-            self._enabled = False
-            if self._warn is not None:
-                self._warn(f"not recording history: {exc}")
-            return None
-
-    def record_many(self, outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
-            self(outcome)
+    context = RecordContext.of(profile=profile, base_url=base_url, credentials=credentials)
+    return (store or HistoryStore()).record_batch([outcome], context)[0]

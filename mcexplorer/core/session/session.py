@@ -7,19 +7,20 @@ screen or a terminal.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from mcexplorer.core.accounts.keys import AuthKind
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.clock import Clock
-from mcexplorer.core.history.store import HistoryStore, Recorder
+from mcexplorer.core.history.recorder import Recorder, RecordingQueue
+from mcexplorer.core.history.store import HistoryStore
 from mcexplorer.core.http.engine import Engine, EventCallback
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.repeat import RepeatSummary, repeat
 from mcexplorer.core.http.request import ApiRequest, PreparedRequest
 from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.core.http.slots import MAX_LIMIT
+from mcexplorer.core.http.wire import DEFAULT_MAX_BODY
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import Explanation, explain
 from mcexplorer.core.session.run import RunItem, RunReport, RunResult, run_items
@@ -37,11 +38,18 @@ class Session:
         store: HistoryStore | None = None,
         warn: Callable[[str], None] | None = None,
         glossary: Glossary | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
-        """`warn` hears, once, that history could not be written (the work goes on)."""
+        """`warn` hears, once and from a worker thread, that history could not be written
+        (the work goes on). `max_body` caps a response body (see Engine)."""
         self.target = target
         self.engine = Engine(
-            target.base_url, target.credentials, limit=limit, policy=policy, clock=clock
+            target.base_url,
+            target.credentials,
+            limit=limit,
+            policy=policy,
+            clock=clock,
+            max_body=max_body,
         )
         self.recorder = Recorder(
             profile=target.profile,
@@ -51,6 +59,7 @@ class Session:
             warn=warn,
             store=store,
         )
+        self._recording: RecordingQueue | None = None
         self.glossary = glossary
         self.role: str | None = None  # the key user's role, once the API root has said it
 
@@ -61,7 +70,18 @@ class Session:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self.engine.aclose()
+        try:
+            if self._recording is not None:
+                await self._recording.drain()
+        finally:
+            await self.engine.aclose()
+
+    @property
+    def recording(self) -> RecordingQueue:
+        """The session's history writer (made on first use: it needs the running loop)."""
+        if self._recording is None:
+            self._recording = self.recorder.queue()
+        return self._recording
 
     async def send(
         self, req: ApiRequest | PreparedRequest, *, on_event: EventCallback | None = None
@@ -69,7 +89,7 @@ class Session:
         """Send and record; RequestInvalid (nothing sent) for a plain request that does not
         validate."""
         outcome = await self.engine.send(req, on_event=on_event)
-        await asyncio.to_thread(self.recorder, outcome)
+        await self.recording.record(outcome)  # written with any others that came meanwhile
         return outcome
 
     async def fetch(self, req: ApiRequest) -> Outcome:
@@ -109,12 +129,20 @@ class Session:
         )
 
     async def repeat(
-        self, req: ApiRequest | PreparedRequest, n: int, concurrency: int
+        self,
+        req: ApiRequest | PreparedRequest,
+        n: int,
+        concurrency: int,
+        *,
+        keep: int | None = None,
     ) -> tuple[RepeatSummary, list[Outcome]]:
-        """The same request n times, concurrency at a time; every outcome is recorded."""
-        summary, outcomes = await repeat(self.engine, req, n, concurrency)
-        await asyncio.to_thread(self.recorder.record_many, outcomes)
-        return summary, outcomes
+        """The same request n times, concurrency at a time; every outcome is recorded while
+        the requests go on (in batches). Returns the last `keep` outcomes (None: all)."""
+        queue = self.recording
+        try:
+            return await repeat(self.engine, req, n, concurrency, on_outcome=queue.add, keep=keep)
+        finally:
+            await queue.drain()
 
     async def run(
         self,
@@ -124,10 +152,10 @@ class Session:
         on_result: Callable[[RunResult], None] | None = None,
     ) -> RunReport:
         """Saved requests, headless: each outcome recorded, a result per item."""
-
-        async def record(outcome: Outcome) -> int | None:
-            return await asyncio.to_thread(self.recorder, outcome)
-
         return await run_items(
-            self.engine, items, concurrency=concurrency, on_outcome=record, on_result=on_result
+            self.engine,
+            items,
+            concurrency=concurrency,
+            on_outcome=self.recording.record,
+            on_result=on_result,
         )
