@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl
 
 import platformdirs
 
-from mcexplorer.core.bulk.csv_rows import CsvFileError, read_csv_file, write_csv
+from mcexplorer.core import jsontext
+from mcexplorer.core.bulk.csv_rows import CsvFileError, delimiter_hint, read_csv_file, write_csv
 from mcexplorer.core.collections.format import CollectionFileError
 from mcexplorer.core.collections.store import Collection, load_request_file
 from mcexplorer.core.http.request import ApiRequest, RequestInvalid, ValidationIssue, placeholders
@@ -61,7 +62,7 @@ class BatchOperation:
                 issues.append(ValidationIssue("body", f"a {method} operation takes no body"))
             else:
                 try:
-                    json.loads(self.body)
+                    jsontext.loads(self.body)
                 except ValueError as exc:
                     issues.append(ValidationIssue("body", f"not valid JSON: {exc}"))
         return issues
@@ -232,7 +233,10 @@ def operations_from_csv(path: Path) -> ComposedBatch:
     columns = {c.lower(): c for c in table.columns}
     missing = [c for c in ("method", "path") if c not in columns]
     if missing:
-        raise BatchSourceError(f"{path}: the header needs the column(s) {', '.join(missing)}")
+        raise BatchSourceError(
+            f"{path}: the header needs the column(s) {', '.join(missing)}."
+            + delimiter_hint(table.columns)
+        )
     if table.issues:
         raise BatchSourceError("; ".join(f"{path}, {issue}" for issue in table.issues))
     batch = ComposedBatch([], [])
@@ -260,7 +264,7 @@ def _parse_params(text: str, where: str) -> dict[str, str] | None:
         return None
     if text.startswith("{"):
         try:
-            data = json.loads(text)
+            data = jsontext.loads(text)
         except ValueError as exc:
             raise BatchSourceError(f"{where}: params is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
@@ -272,7 +276,7 @@ def _parse_params(text: str, where: str) -> dict[str, str] | None:
 def operations_from_json(path: Path) -> ComposedBatch:
     """`{"operations": [...]}` (the API's own body) or a bare list of operations."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsontext.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise BatchSourceError(f"{path}: {exc}") from None
     except ValueError as exc:

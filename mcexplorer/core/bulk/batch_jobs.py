@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -22,11 +23,20 @@ from mcexplorer.core.clock import Clock, SystemClock
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.wire import ProxyConfigError, build_transport
 from mcexplorer.core.problems.problem import Problem, problem_from_error
 
 STATES = ("pending", "preprocessing", "started", "finalizing", "finished")
 DOWNLOAD_CHUNK = 256 * 1024
 DOWNLOAD_TRIES = 3
+# How far a batch's submitted_at may sit before the moment we recorded submitting it: the
+# API's clock and ours differ, and submitted_at has whole seconds.
+CLOCK_SKEW = timedelta(minutes=10)
+UNKNOWN_SUBMIT_HINT = (
+    "The batch may have been created although no answer came back. `members import --resume` "
+    "looks for it before submitting those rows again; after `batch submit`, check "
+    "`mcexplorer batch list` before submitting the same operations a second time."
+)
 WEBHOOK_BACKLOG_HINT = (
     "POST /batches answered 429. Besides the 10-requests-in-flight limit, the API refuses new "
     "batches while more than 500 batch-webhook deliveries are pending: wait for them to drain, "
@@ -116,9 +126,26 @@ class BatchJobs:
         outcome = await self.engine.send(req)
         if outcome.status == 429:
             raise _fail("submitting the batch", outcome, WEBHOOK_BACKLOG_HINT)
+        if outcome.unknown_outcome:
+            raise _fail("submitting the batch (outcome unknown)", outcome, UNKNOWN_SUBMIT_HINT)
         if not outcome.ok:
             raise _fail("submitting the batch", outcome)
         return BatchStatus.from_json(outcome.json())
+
+    async def find_submitted(self, operations: int, since: datetime) -> list[BatchStatus]:
+        """Batches of this many operations submitted at or after `since` (give or take the
+        clocks' skew): where a submit whose answer was lost may have landed."""
+        found: list[BatchStatus] = []
+        for batch in await self.list():
+            try:
+                submitted = datetime.fromisoformat(batch.submitted_at)
+            except ValueError:
+                continue
+            if submitted.tzinfo is None:
+                submitted = submitted.replace(tzinfo=UTC)
+            if batch.total == operations and submitted >= since - CLOCK_SKEW:
+                found.append(batch)
+        return found
 
     async def status(self, batch_id: str) -> BatchStatus:
         outcome = await self.engine.send(self._item("GET", batch_id))
@@ -228,7 +255,11 @@ async def fetch_archive(
             f"refusing to download results over {parts.scheme or 'no'} scheme: {url}"
         )
     # No auth headers: the URL is pre-signed and on another host. No redirects either, so
-    # the scheme check above cannot be bypassed.
+    # the scheme check above cannot be bypassed. Proxies as for the API: loopback direct.
+    try:
+        transport = transport or build_transport(url, 1)
+    except ProxyConfigError as exc:
+        raise BatchApiError(str(exc)) from None
     async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(30.0)) as client:
         try:
             async with client.stream("GET", url) as response:

@@ -2,7 +2,8 @@
 
 Spreadsheet exports are messy: a UTF-8 byte-order mark, blank lines, quoted values that span
 lines, rows with a few trailing commas. Those are accepted; a row with more values than the
-header has columns is reported with its line number instead of being silently cut.
+header has columns is reported with its line number instead of being silently cut, and keeps
+its text as read, so the failed-rows file can give it back unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class CsvFileError(ValueError):
 class RowIssue:
     line: int  # 1-based line where the record starts
     message: str
+    cells: tuple[str, ...] = ()  # the record's values, when it could be split into any
+    raw: str = ""  # a record that could not be used as a row: its text exactly as read
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -44,9 +47,31 @@ class CsvTable:
     issues: list[RowIssue] = field(default_factory=list)
 
 
-def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(start line, cells, error) per record; cells is None when the record cannot be read."""
-    reader = csv.reader(lines, strict=False)
+class _Tap:
+    """The lines a csv.reader takes for its current record (it reads one line at a time)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Tap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+    def record_text(self) -> str:
+        text, self.taken = "".join(self.taken), []
+        return text
+
+
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str | None, str]]:
+    """(start line, cells, error, text as read) per record; cells is None when the record
+    cannot be read."""
+    tap = _Tap(lines)
+    reader = csv.reader(tap, strict=False)
     while True:
         start = reader.line_num + 1
         try:
@@ -54,9 +79,9 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str 
         except StopIteration:
             return
         except csv.Error as exc:
-            yield start, None, str(exc)
+            yield start, None, str(exc), tap.record_text()
             continue
-        yield start, cells, None
+        yield start, cells, None, tap.record_text()
 
 
 def _blank(cells: list[str]) -> bool:
@@ -68,18 +93,18 @@ def parse_csv(text: str | Iterable[str]) -> CsvTable:
     lines: Iterable[str] = io.StringIO(text, newline="") if isinstance(text, str) else text
     records = _records(_strip_bom(lines))
     table: CsvTable | None = None
-    for line, cells, error in records:
+    for line, cells, error, raw in records:
         if cells is None:
             if table is None:
                 raise CsvFileError(f"line {line}: the header cannot be read: {error}")
-            table.issues.append(RowIssue(line, f"cannot be read as CSV: {error}"))
+            table.issues.append(RowIssue(line, f"cannot be read as CSV: {error}", raw=raw))
             continue
         if _blank(cells):
             continue
         if table is None:
             table = CsvTable(columns=_header(line, cells))
             continue
-        _add_row(table, line, cells)
+        _add_row(table, line, cells, raw)
     if table is None:
         raise CsvFileError("the file is empty: a header row naming the columns is needed")
     return table
@@ -109,16 +134,26 @@ def _header(line: int, cells: list[str]) -> list[str]:
     return names
 
 
-def _add_row(table: CsvTable, line: int, cells: list[str]) -> None:
+def _add_row(table: CsvTable, line: int, cells: list[str], raw: str) -> None:
     width = len(table.columns)
     extra = cells[width:]
     if any(cell.strip() for cell in extra):
-        table.issues.append(
-            RowIssue(line, f"has {len(cells)} values but the header has {width} columns")
-        )
+        message = f"has {len(cells)} values but the header has {width} columns"
+        table.issues.append(RowIssue(line, message, tuple(cells), raw))
         return
     cells = cells[:width] + [""] * (width - len(cells))
     table.rows.append(CsvRow(line, dict(zip(table.columns, cells, strict=True))))
+
+
+def delimiter_hint(columns: list[str]) -> str:
+    """A note for a header that looks split on another character than ','."""
+    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
+        mark = "';'" if ";" in columns[0] else "a tab"
+        return (
+            f" The header {columns[0]!r} looks like several columns separated by {mark}: "
+            "this import reads comma-separated files, so save it as CSV (comma delimited)."
+        )
+    return ""
 
 
 def read_csv_file(path: Path) -> CsvTable:

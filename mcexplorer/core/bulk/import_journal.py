@@ -6,12 +6,17 @@ run simply sends again (member upserts are idempotent). A torn last line is igno
 
 Rows are identified by a key made from the address and the exact fields sent, so a row
 fixed by hand between two runs is sent again, and moving rows around does not matter.
+
+A batch is announced ("intent") and synced before it is submitted: when the submit's answer
+is lost, a resumed run knows a batch of those rows may exist and looks for it before
+submitting them again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -31,11 +36,21 @@ def journal_path_for(csv_path: Path) -> Path:
     return csv_path.with_name(csv_path.name + JOURNAL_SUFFIX)
 
 
+@dataclass(frozen=True)
+class Intent:
+    """A batch about to be submitted: its rows and when (wall clock, ISO 8601)."""
+
+    keys: list[str]
+    at: str
+
+
 @dataclass
 class JournalState:
     list_id: str
     done: dict[str, str] = field(default_factory=dict)  # row key -> "created" | "updated" ...
     batches: dict[str, list[str]] = field(default_factory=dict)  # open batch id -> row keys
+    intents: dict[str, Intent] = field(default_factory=dict)  # submits not known to have landed
+    closed: set[str] = field(default_factory=set)  # batches whose results were read
 
 
 def read_journal(path: Path) -> JournalState:
@@ -65,10 +80,17 @@ def read_journal(path: Path) -> JournalState:
 def _apply(state: JournalState, entry: dict[str, Any]) -> None:
     if "done" in entry:
         state.done[str(entry["done"])] = str(entry.get("result", "done"))
+    elif "intent" in entry:
+        keys = [str(k) for k in entry.get("keys", [])]
+        state.intents[str(entry["intent"])] = Intent(keys, str(entry.get("at", "")))
     elif "batch" in entry:
         state.batches[str(entry["batch"])] = [str(k) for k in entry.get("keys", [])]
+        state.intents.pop(str(entry.get("of_intent", "")), None)
+    elif "intent_dropped" in entry:
+        state.intents.pop(str(entry["intent_dropped"]), None)
     elif "batch_closed" in entry:
         state.batches.pop(str(entry["batch_closed"]), None)
+        state.closed.add(str(entry["batch_closed"]))
 
 
 class Journal:
@@ -120,13 +142,30 @@ class Journal:
         self.state.done[key] = result
         self._write({"done": key, "result": result})
 
-    def record_batch(self, batch_id: str, keys: list[str]) -> None:
+    def record_intent(self, keys: list[str], at: str) -> str:
+        """Announce a batch before submitting it; returns the intent's id."""
+        intent_id = uuid.uuid4().hex[:12]
+        self.state.intents[intent_id] = Intent(list(keys), at)
+        self._write({"intent": intent_id, "keys": keys, "at": at})
+        self.sync()  # on disk before the submit can reach the API
+        return intent_id
+
+    def drop_intent(self, intent_id: str) -> None:
+        """The announced batch never reached the API: its rows are to be submitted again."""
+        self.state.intents.pop(intent_id, None)
+        self._write({"intent_dropped": intent_id})
+        self.sync()
+
+    def record_batch(self, batch_id: str, keys: list[str], intent: str | None = None) -> None:
         self.state.batches[batch_id] = list(keys)
-        self._write({"batch": batch_id, "keys": keys})
+        if intent is not None:
+            self.state.intents.pop(intent, None)
+        self._write({"batch": batch_id, "keys": keys, "of_intent": intent})
         self.sync()  # a submitted batch must never be submitted twice
 
     def close_batch(self, batch_id: str) -> None:
         self.state.batches.pop(batch_id, None)
+        self.state.closed.add(batch_id)
         self._write({"batch_closed": batch_id})
         self.sync()
 

@@ -19,13 +19,14 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from mcexplorer.core.bulk.batch import BatchOperation
 from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, BatchStatus
 from mcexplorer.core.bulk.batch_results import iter_archive
-from mcexplorer.core.bulk.csv_rows import CsvTable, RowIssue, write_csv
+from mcexplorer.core.bulk.csv_rows import CsvTable, RowIssue, delimiter_hint, write_csv
 from mcexplorer.core.bulk.import_journal import Journal
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.outcome import Outcome
@@ -126,7 +127,8 @@ def plan_import(list_id: str, table: CsvTable, merge_fields: Iterable[MergeField
             unknown.append(column)
     if email_col is None:
         raise ImportSetupError(
-            "no address column: name one of the columns email, email_address or Email Address"
+            "no address column: name one of the columns email, email_address or Email Address."
+            + delimiter_hint(table.columns)
         )
     if unknown:
         distinct = {mf.tag: mf for mf in fields_by_name.values()}.values()
@@ -137,6 +139,8 @@ def plan_import(list_id: str, table: CsvTable, merge_fields: Iterable[MergeField
             "prefix a column with '_' to ignore it."
         )
     plan = ImportPlan(list_id, list(table.columns), invalid=list(table.issues))
+    for issue in table.issues:  # rows that could not be split into the header's columns
+        plan.invalid_cells[issue.line] = dict(zip(table.columns, issue.cells, strict=False))
     first_line: dict[str, int] = {}
     for row in table.rows:
         problems: list[str] = []
@@ -379,7 +383,7 @@ class MembersImport:
                     self._success(row, key, expected)
                 else:
                     reason = describe_problem(outcome.problem)
-                    if outcome.unknown_outcome:
+                    if outcome.unknown_outcome and not reason.lower().startswith("outcome"):
                         reason = "outcome unknown (it may have been applied): " + reason
                     self._finish(RowOutcome(row, "failed", reason))
 
@@ -399,6 +403,7 @@ class MembersImport:
         todo = self._todo()
         by_key = {key: (row, expected) for row, key, expected in todo}
         if self.journal is not None:
+            await self._adopt_orphans(jobs)
             for batch_id, keys in list(self.journal.state.batches.items()):
                 pending = {k: by_key.pop(k) for k in keys if k in by_key}
                 if not await self._collect(jobs, batch_id, pending, on_status, resumed=True):
@@ -412,12 +417,39 @@ class MembersImport:
                 )
                 for key, (row, _) in chunk.items()
             ]
+            intent = None
+            if self.journal is not None:
+                intent = self.journal.record_intent(list(chunk), jobs.clock.wall_iso())
             status = await jobs.submit(operations)
             self.report.requests += len(operations)
             if self.journal is not None:
-                self.journal.record_batch(status.id, list(chunk))
+                self.journal.record_batch(status.id, list(chunk), intent)
             await self._collect(jobs, status.id, chunk, on_status)
         return self.report
+
+    async def _adopt_orphans(self, jobs: BatchJobs) -> None:
+        """Settle each submit of an earlier run whose answer was lost: the batch it created,
+        found among the recent ones, is followed like any other; if none exists the submit
+        never arrived and its rows go out again. Two candidates: refuse to guess."""
+        assert self.journal is not None
+        state = self.journal.state
+        for intent_id, intent in list(state.intents.items()):
+            since = datetime.fromisoformat(intent.at)
+            known = set(state.batches) | state.closed
+            found = [
+                b for b in await jobs.find_submitted(len(intent.keys), since) if b.id not in known
+            ]
+            if len(found) > 1:
+                ids = ", ".join(b.id for b in found)
+                raise BatchApiError(
+                    f"an earlier run's batch submit got no answer, and batches {ids} could each "
+                    "be the one it created; check them with `mcexplorer batch results ID` "
+                    "before deciding (--restart submits the rows again)"
+                )
+            if found:
+                self.journal.record_batch(found[0].id, intent.keys, intent_id)
+            else:
+                self.journal.drop_intent(intent_id)
 
     async def _collect(
         self,
@@ -458,16 +490,22 @@ class MembersImport:
 
 
 FAILED_COLUMNS = ("_line", "_reason")
+ORIGINAL_COLUMN = "_original"  # a record that could not be split into columns, as read
 
 
 def write_failed_csv(path: Path, plan: ImportPlan, report: ImportReport) -> int:
     """Invalid and failed rows, with the line they came from and why; importable as is.
     Returns how many rows were written."""
-    columns = [c for c in plan.columns if c not in FAILED_COLUMNS] + list(FAILED_COLUMNS)
+    extra = [ORIGINAL_COLUMN] if any(issue.raw for issue in report.invalid) else []
+    marks = (*FAILED_COLUMNS, ORIGINAL_COLUMN)
+    columns = [c for c in plan.columns if c not in marks] + list(FAILED_COLUMNS) + extra
     rows: list[tuple[int, dict[str, str]]] = []
     for issue in report.invalid:
         cells = plan.invalid_cells.get(issue.line, {})
-        rows.append((issue.line, {**cells, "_line": str(issue.line), "_reason": issue.message}))
+        row = {**cells, "_line": str(issue.line), "_reason": issue.message}
+        if issue.raw:
+            row[ORIGINAL_COLUMN] = issue.raw.rstrip("\r\n")
+        rows.append((issue.line, row))
     for failed in report.failed:
         line = failed.row.line
         rows.append((line, {**failed.row.cells, "_line": str(line), "_reason": failed.reason}))

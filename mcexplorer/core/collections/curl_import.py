@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.catalog.model import Catalog
 from mcexplorer.core.collections.format import (
     SECRET_HEADERS,
@@ -51,8 +52,8 @@ _IGNORED_WITH_VALUE = frozenset(
         "--config",
     }
 )
-# Headers the engine sets itself.
-_DROPPED_HEADERS = frozenset({"content-type", "accept", "user-agent", "content-length", "host"})
+# Headers the engine sets itself (framing headers such as Host are refused, not dropped).
+_DROPPED_HEADERS = frozenset({"content-type", "accept", "user-agent"})
 
 
 class CurlImportError(ValueError):
@@ -166,7 +167,7 @@ def _build(
     elif data:
         joined = "&".join(data)
         try:
-            body = json.loads(joined)
+            body = jsontext.loads(joined)
         except json.JSONDecodeError as exc:
             raise CurlImportError(
                 f"The request body is not JSON ({exc.msg} at line {exc.lineno}); "
@@ -188,6 +189,11 @@ def _build(
         headers=headers,
         body=body,
     )
+    issues = req.structure_issues()
+    if issues:
+        raise CurlImportError(
+            "The command cannot be saved as a request: " + "; ".join(map(str, issues)) + "."
+        )
     check_no_secrets(req)
     if parts.username or parts.password:
         dropped.append("credentials in the URL (auth comes from the profile)")

@@ -14,14 +14,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.collections.format import (
+    REQUEST_SUFFIX,
     SECRET_HEADERS,
     SECRET_NAME,
     SavedRequest,
     check_no_secrets,
+    dumps_request,
     looks_secret,
 )
-from mcexplorer.core.collections.store import Collection, file_name_for
+from mcexplorer.core.collections.store import Collection, SaveConflict, file_name_for
 from mcexplorer.core.http.request import METHODS, ApiRequest
 
 _SCHEMA_MARK = "v2.1"
@@ -64,14 +67,14 @@ def _path_segments(url: Any) -> tuple[list[str], dict[str, str]]:
         values: dict[str, str] = {}
     elif isinstance(url, dict):
         path = url.get("path", [])
-        segments = path.split("/") if isinstance(path, str) else [str(s) for s in path]
+        segments = path.split("/") if isinstance(path, str) else [str(s) for s in _list(path)]
         values = {
             str(v.get("key")): _text(v.get("value"))
-            for v in url.get("variable", [])
+            for v in _list(url.get("variable"))
             if isinstance(v, dict) and v.get("key")
         }
     else:
-        raise PostmanImportError("a request has no URL")
+        raise PostmanImportError("it has no URL")
     segments = [s for s in segments if s]
     for marker in _BASE_MARKERS:
         if marker in segments:
@@ -86,7 +89,7 @@ def _query(url: Any) -> dict[str, str]:
     if isinstance(url, dict):
         return {
             str(q.get("key")): _text(q.get("value"))
-            for q in url.get("query", [])
+            for q in _list(url.get("query"))
             if isinstance(q, dict) and q.get("key") and not q.get("disabled")
         }
     if isinstance(url, str) and "?" in url:
@@ -96,13 +99,22 @@ def _query(url: Any) -> dict[str, str]:
 
 def _convert(item: dict[str, Any], folder: tuple[str, ...], out: PostmanImport) -> None:
     title = str(item.get("name") or "request")
-    request = item["request"]
+    where = "/".join((*folder, title))
+    try:
+        _convert_request(item["request"], folder, title, out)
+    except PostmanImportError as exc:
+        out.warnings.append(f"{where}: skipped, {exc}")
+
+
+def _convert_request(request: Any, folder: tuple[str, ...], title: str, out: PostmanImport) -> None:
+    """One item's request, added to `out`; PostmanImportError says why it cannot be."""
     if isinstance(request, str):
         request = {"method": "GET", "url": request}
+    if not isinstance(request, dict):
+        raise PostmanImportError("its request is not an object")
     method = str(request.get("method", "GET")).upper()
     if method not in METHODS:
-        out.warnings.append(f"{title}: skipped, unknown method {method!r}")
-        return
+        raise PostmanImportError(f"unknown method {method!r}")
     segments, values = _path_segments(request.get("url"))
     path_params: dict[str, str] = {}
     parts: list[str] = []
@@ -117,7 +129,7 @@ def _convert(item: dict[str, Any], folder: tuple[str, ...], out: PostmanImport) 
         else:
             parts.append(seg)
     headers: dict[str, str] = {}
-    for header in request.get("header", []):
+    for header in _list(request.get("header")):
         if not isinstance(header, dict) or header.get("disabled") or not header.get("key"):
             continue
         key = str(header["key"])
@@ -133,10 +145,9 @@ def _convert(item: dict[str, Any], folder: tuple[str, ...], out: PostmanImport) 
     )
     if raw_body:
         try:
-            body = json.loads(raw_body)
-        except json.JSONDecodeError:
-            out.warnings.append(f"{title}: skipped, its body is not JSON")
-            return
+            body = jsontext.loads(raw_body)
+        except json.JSONDecodeError as exc:
+            raise PostmanImportError(f"its body is not JSON ({exc.msg})") from None
     req = ApiRequest(
         method=method,
         path="/" + "/".join(parts),
@@ -146,12 +157,18 @@ def _convert(item: dict[str, Any], folder: tuple[str, ...], out: PostmanImport) 
         body=body,
     )
     saved = SavedRequest(request=req, description=_text(request.get("description")))
+    issues = req.structure_issues()
+    if issues:
+        raise PostmanImportError("it cannot be sent as written: " + "; ".join(map(str, issues)))
     try:
         check_no_secrets(req, saved.description)
     except ValueError as exc:
-        out.warnings.append(f"{title}: skipped. {exc}")
-        return
+        raise PostmanImportError(str(exc)) from None
     out.requests.append(ImportedRequest(folder=folder, title=title, saved=saved))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _walk(items: list[Any], folder: tuple[str, ...], out: PostmanImport) -> None:
@@ -159,7 +176,7 @@ def _walk(items: list[Any], folder: tuple[str, ...], out: PostmanImport) -> None
         if not isinstance(item, dict):
             continue
         if "item" in item:
-            _walk(item.get("item") or [], (*folder, str(item.get("name") or "folder")), out)
+            _walk(_list(item.get("item")), (*folder, str(item.get("name") or "folder")), out)
         elif "request" in item:
             _convert(item, folder, out)
 
@@ -171,7 +188,7 @@ def import_postman(data: Any) -> PostmanImport:
     if _SCHEMA_MARK not in schema:
         raise PostmanImportError(f"only Postman collection v2.1 is supported (schema {schema!r})")
     out = PostmanImport(name=str(data["info"].get("name") or "imported"), variables={})
-    for var in data.get("variable", []):
+    for var in _list(data.get("variable")):
         if not isinstance(var, dict) or not var.get("key"):
             continue
         key, value = str(var["key"]), _text(var.get("value"))
@@ -181,29 +198,40 @@ def import_postman(data: Any) -> PostmanImport:
             out.variables[key] = value
     if data.get("auth"):
         out.warnings.append("collection auth settings dropped (auth comes from the profile)")
-    _walk(data.get("item", []), (), out)
+    _walk(_list(data.get("item")), (), out)
     return out
 
 
 def _folder_name(name: str) -> str:
-    return file_name_for(name).removesuffix(".request.json")
+    return file_name_for(name).removesuffix(REQUEST_SUFFIX)
 
 
 def write_collection(imported: PostmanImport, dest: Path, *, force: bool = False) -> Collection:
-    """Write the import as a collection folder; existing files are only replaced with force."""
+    """Write the import as a collection folder; existing files are only replaced with force.
+    Every file is named, checked and formatted before the first one is written, so a bad
+    item leaves nothing half-imported."""
     dest.mkdir(parents=True, exist_ok=True)
     coll = Collection.load(dest)
     coll.name, coll.variables = imported.name, dict(imported.variables)
-    coll.save_variables(force=force)
-    taken: set[PurePosixPath] = set()
+    planned: dict[PurePosixPath, SavedRequest] = {}
     for req in imported.requests:
         folder = PurePosixPath(*[_folder_name(f) for f in req.folder]) if req.folder else None
-        base = file_name_for(req.title).removesuffix(".request.json")
-        rel = PurePosixPath(f"{base}.request.json")
+        base = file_name_for(req.title).removesuffix(REQUEST_SUFFIX)
+        rel = PurePosixPath(f"{base}{REQUEST_SUFFIX}")
         n = 2
-        while (folder / rel if folder else rel) in taken:
-            rel, n = PurePosixPath(f"{base}-{n}.request.json"), n + 1
-        full = folder / rel if folder else rel
-        taken.add(full)
-        coll.save(str(full), req.saved, force=force)
+        while (folder / rel if folder else rel) in planned:
+            rel, n = PurePosixPath(f"{base}-{n}{REQUEST_SUFFIX}"), n + 1
+        planned[folder / rel if folder else rel] = req.saved
+    for saved in planned.values():
+        dumps_request(saved)  # SecretRefused before anything is written
+    if not force:
+        taken = [str(dest / rel) for rel in planned if (dest / rel).exists()]
+        if taken:
+            raise SaveConflict(
+                f"{len(taken)} file(s) already exist, e.g. {taken[0]}; pass --force to replace "
+                "them. Nothing was written."
+            )
+    coll.save_variables(force=force)
+    for rel, saved in planned.items():
+        coll.save(str(rel), saved, force=force)
     return coll

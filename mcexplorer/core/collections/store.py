@@ -3,19 +3,20 @@
 `collection.json` at the root holds collection variables (e.g. a default `list_id`) that
 fill empty path params and `{{name}}` placeholders. Loading never stops at a bad file: it
 is reported (file and line) and the rest still load. Saving never overwrites silently: a
-file that changed on disk since it was loaded, or that failed to parse, needs `force`.
+file that changed on disk since it was loaded, or that failed to parse, needs `force`; the
+check and the write are one step under the file's lock, so two saves racing each other
+cannot both win.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mcexplorer.core.atomic import atomic_write_text
+from mcexplorer.core.atomic import FileChanged, atomic_write_text, digest, save_if_unchanged
 from mcexplorer.core.collections.format import (
     REQUEST_SUFFIX,
     CollectionFileError,
@@ -53,14 +54,17 @@ class CollectionItem:
         return self.rel.parent.parts
 
 
+# File systems allow 255 bytes in a name; a title can be far longer (a pasted description).
+MAX_SLUG = 80
+
+
 def file_name_for(title: str) -> str:
-    """A portable file name for a request title: `Get list members` -> `get-list-members`."""
+    """A portable file name for a request title: `Get list members` -> `get-list-members`.
+    A long title is cut, with a short digest of the whole so that two cut titles differ."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest(title.encode("utf-8"))[:8]
     return (slug or "request") + REQUEST_SUFFIX
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def fill_placeholders(text: str, variables: dict[str, str]) -> str:
@@ -140,7 +144,7 @@ class Collection:
         if var_path.exists():
             try:
                 raw = var_path.read_bytes()
-                coll._loaded[PurePosixPath(VARIABLES_FILE)] = _digest(raw)
+                coll._loaded[PurePosixPath(VARIABLES_FILE)] = digest(raw)
                 name, coll.variables = loads_variables(raw.decode("utf-8"), str(var_path))
                 coll.name = name or coll.name
             except (CollectionFileError, UnicodeDecodeError, OSError) as exc:
@@ -149,7 +153,7 @@ class Collection:
             rel = PurePosixPath(path.relative_to(root).as_posix())
             try:
                 raw = path.read_bytes()
-                coll._loaded[rel] = _digest(raw)
+                coll._loaded[rel] = digest(raw)
                 saved = loads_request(raw.decode("utf-8"), str(path))
             except (CollectionFileError, UnicodeDecodeError, OSError) as exc:
                 coll._record_error(rel, path, exc)
@@ -181,22 +185,32 @@ class Collection:
     def resolve(self, item: CollectionItem) -> ApiRequest:
         return resolve_request(item.saved.request, self.variables)
 
-    def _check_overwrite(self, rel: PurePosixPath, force: bool) -> Path:
+    def _write(self, rel: PurePosixPath, text: str, force: bool) -> Path:
+        """Write a file of the collection unless it changed on disk since it was loaded."""
         if rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"{rel} is not a path inside the collection.")
         path = self.root / rel
-        if force or not path.exists():
-            return path
-        if rel in self._broken:
+        if force:
+            atomic_write_text(path, text)
+        elif rel in self._broken and path.exists():
             raise SaveConflict(
                 f"{path} failed to parse when loaded; saving would replace it. "
                 "Fix it by hand, or save with force to overwrite."
             )
-        if self._loaded.get(rel) != _digest(path.read_bytes()):
-            raise SaveConflict(
-                f"{path} changed on disk since it was loaded; saving would lose those changes. "
-                "Reload it, or save with force to overwrite."
-            )
+        else:
+            expected = self._loaded.get(rel)
+            try:
+                save_if_unchanged(path, text, expected)
+            except FileChanged:
+                raise SaveConflict(
+                    f"{path} changed on disk since it was loaded; saving would lose those "
+                    "changes. Reload it, or save with force to overwrite."
+                    if expected is not None
+                    else f"{path} already exists; reload the collection, or save with force "
+                    "to overwrite."
+                ) from None
+        self._loaded[rel] = digest(text.encode("utf-8"))
+        self._broken.discard(rel)
         return path
 
     def save(self, rel: str, saved: SavedRequest, *, force: bool = False) -> CollectionItem:
@@ -204,11 +218,7 @@ class Collection:
         rel_path = PurePosixPath(rel)
         if not rel_path.name.endswith(REQUEST_SUFFIX):
             rel_path = rel_path.with_name(rel_path.name + REQUEST_SUFFIX)
-        text = dumps_request(saved)
-        path = self._check_overwrite(rel_path, force)
-        atomic_write_text(path, text)
-        self._loaded[rel_path] = _digest(text.encode("utf-8"))
-        self._broken.discard(rel_path)
+        path = self._write(rel_path, dumps_request(saved), force)
         self.errors = [e for e in self.errors if Path(e.path) != path]
         item = CollectionItem(rel=rel_path, saved=saved)
         self.items = [i for i in self.items if i.rel != rel_path] + [item]
@@ -216,12 +226,8 @@ class Collection:
         return item
 
     def save_variables(self, *, force: bool = False) -> None:
-        rel = PurePosixPath(VARIABLES_FILE)
         text = dumps_variables(self.name, self.variables)
-        path = self._check_overwrite(rel, force)
-        atomic_write_text(path, text)
-        self._loaded[rel] = _digest(text.encode("utf-8"))
-        self._broken.discard(rel)
+        self._write(PurePosixPath(VARIABLES_FILE), text, force)
 
 
 def load_request_file(path: Path) -> SavedRequest:

@@ -16,6 +16,7 @@ from mcexplorer.core.bulk.import_journal import Journal, journal_path_for
 from mcexplorer.core.bulk.members_import import (
     ImportPlan,
     ImportReport,
+    ImportSetupError,
     MembersImport,
     MergeField,
     RowOutcome,
@@ -50,6 +51,28 @@ def failed_csv_path(source: Path) -> Path:
     return source.with_name(source.stem + ".failed.csv")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def check_failed_csv(source: Path, failed_csv: Path | None) -> None:
+    """ImportSetupError when the failed-rows file would overwrite the file being imported or
+    its resume journal."""
+    target = failed_csv or failed_csv_path(source)
+    for taken, what in (
+        (source, "the file being imported"),
+        (journal_path_for(source), "its resume journal"),
+    ):
+        if _same_file(taken, target):
+            raise ImportSetupError(
+                f"the failed-rows file {target} is {what}: writing it would overwrite "
+                f"{taken}; name another file with --failed-csv"
+            )
+
+
 async def preview_import(
     engine: Engine, list_id: str, source: Path, merge_fields: list[MergeField] | None = None
 ) -> ImportPreview:
@@ -78,6 +101,7 @@ async def run_import(
 ) -> ImportRun:
     """Send the plan's rows. `resume` continues the journal next to `source` (rows it has
     finished are not sent again); otherwise a new journal replaces any old one."""
+    check_failed_csv(source, failed_csv)
     journal_path = journal_path_for(source)
     existing = await fetch_existing(engine, plan.list_id)
     opener = Journal.resume if resume else Journal.start
