@@ -2,10 +2,11 @@
 
     python benchmarks/engine_upserts.py [--n 2000] [--latency-ms 50] [--rate-503 0.02] [--rounds 3]
 
-Ways: our engine; the seed's recipe (requests + urllib3 Retry, pool 8, 8 threads);
-plain httpx.AsyncClient(Limits(max_connections=10)) with asyncio.gather; a control of
-bare httpx behind Semaphore(10). The machine is noisy, so compare ways within a round and
-run several rounds (the ways are interleaved). The sandbox runs
+Ways: our engine through a Session, as the CLI and the TUI use it, history on (recorded to a
+fresh SQLite file); the seed's recipe (requests + urllib3 Retry, pool 8, 8 threads); plain
+httpx.AsyncClient(Limits(max_connections=10)) with asyncio.gather; a control of bare httpx
+behind Semaphore(10). The machine is noisy, so compare ways within a round and run several
+rounds (the ways are interleaved). The sandbox runs
 as `mcexplorer sandbox serve` in a subprocess, so client and server don't share a GIL.
 The counters come from /_sandbox/stats, reset (state and counters) before each way.
 Figures: wall time as a multiple of the ideal N x latency / 10 slots, peak in flight at
@@ -19,6 +20,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,8 +35,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from mcexplorer.core.accounts.keys import Credentials
-from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.history.store import HistoryStore, Retention
 from mcexplorer.core.http.request import ApiRequest, subscriber_hash
+from mcexplorer.core.session.session import Session
 
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
 
@@ -93,20 +97,23 @@ def body(email: str) -> dict[str, str]:
 
 def prepare(box: Sandbox, latency_ms: float, rate_503: float) -> str:
     """Reset the sandbox, set the faults, and return the first list's id."""
-    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.post(f"{box.url}/_sandbox/reset", json={}).raise_for_status()
     httpx.put(f"{box.url}/_sandbox/faults", json={"latency_ms": 0}).raise_for_status()
     lists = httpx.get(f"{box.api_url}lists", params={"fields": "lists.id"}, auth=("x", box.key))
     list_id: str = lists.json()["lists"][0]["id"]
     faults = {"latency_ms": latency_ms, "rates": {"503": rate_503} if rate_503 else {}}
     httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
-    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.post(f"{box.url}/_sandbox/reset", json={}).raise_for_status()
     httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
     return list_id
 
 
 def via_engine(box: Sandbox, list_id: str, n: int) -> int:
-    async def run() -> int:
-        async with Engine(box.api_url, Credentials.api_key(box.key)) as engine:
+    """Every outcome recorded in history, as `send` and the TUI do."""
+
+    async def run(store: HistoryStore) -> int:
+        target = Target(Credentials.api_key(box.key), box.api_url, "benchmark")
+        async with Session(target, store=store) as session:
             reqs = [
                 ApiRequest(
                     "PUT",
@@ -116,10 +123,14 @@ def via_engine(box: Sandbox, list_id: str, n: int) -> int:
                 )
                 for e in emails(n)
             ]
-            outcomes = await asyncio.gather(*(engine.send(r) for r in reqs))
+            outcomes = await asyncio.gather(*(session.send(r) for r in reqs))
+        if store.count() != n:
+            raise SystemExit(f"history holds {store.count()} entries, expected {n}")
         return sum(1 for o in outcomes if not o.ok)
 
-    return asyncio.run(run())
+    with tempfile.TemporaryDirectory() as folder:
+        store = HistoryStore(Path(folder) / "history.sqlite3", retention=Retention(n, None))
+        return asyncio.run(run(store))
 
 
 def via_seed_recipe(box: Sandbox, list_id: str, n: int) -> int:
@@ -181,7 +192,7 @@ def via_control(box: Sandbox, list_id: str, n: int) -> int:
 
 
 WAYS: dict[str, Callable[[Sandbox, str, int], int]] = {
-    "engine": via_engine,
+    "engine (session, history on)": via_engine,
     "seed recipe (requests+Retry, 8 threads)": via_seed_recipe,
     "plain httpx Limits(10) + gather": via_plain_httpx,
     "control: httpx + Semaphore(10), no retries": via_control,

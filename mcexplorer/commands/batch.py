@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from mcexplorer.commands.output import error
-from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.commands.target import TargetError, add_target_options, max_body_of, open_target
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.bulk.batch import (
     BatchOperation,
@@ -31,6 +31,7 @@ from mcexplorer.core.collections.store import Collection
 from mcexplorer.core.history.store import HistoryError, HistoryStore
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest, parse_body_text
+from mcexplorer.core.http.wire import ProxyConfigError
 from mcexplorer.core.problems.glossary import Glossary
 
 T = TypeVar("T")
@@ -96,14 +97,15 @@ def _with_jobs(args: argparse.Namespace, work: Callable[[BatchJobs], Awaitable[T
     with open_target(args) as target:
         if target.notice:
             print(target.notice, file=sys.stderr)
-        return asyncio.run(run(Engine(target.base_url, target.credentials)))
+        engine = Engine(target.base_url, target.credentials, max_body=max_body_of(args))
+        return asyncio.run(run(engine))
 
 
 def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def wrapper(args: argparse.Namespace) -> int:
         try:
             return action(args)
-        except TargetError as exc:
+        except (TargetError, ProxyConfigError) as exc:
             error(str(exc))
             return 2
         except (BatchApiError, ArchiveError, SaveError) as exc:
@@ -139,6 +141,11 @@ def _history_requests(ids: str) -> list[tuple[str, ApiRequest]]:
         entry = store.get(int(raw))
         if entry is None:
             raise BatchSourceError(f"--history: no history entry {raw}")
+        if entry.request_body_truncated:
+            raise BatchSourceError(
+                f"--history: entry {raw}: its body was too large to keep in history, so it "
+                "cannot be sent again from there"
+            )
         found.append((f"history-{raw}", entry.outcome.request))
     return found
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.accounts.keys import (
     AuthKind,
     BaseUrlError,
@@ -41,7 +42,7 @@ USER_ERRORS = (
     PostmanImportError,
     BaseUrlError,
     RequestInvalid,
-    FileNotFoundError,
+    OSError,
     ValueError,
 )
 
@@ -106,9 +107,10 @@ def _import_curl(args: argparse.Namespace) -> int:
     out: Path = args.output
     if not out.name.endswith(REQUEST_SUFFIX):
         out = out.with_name(out.name + REQUEST_SUFFIX)
-    if out.exists() and not args.force:
-        raise SaveConflict(f"{out} already exists; pass --force to replace it.")
-    atomic_write_text(out, dumps_request(got.saved))
+    try:
+        atomic_write_text(out, dumps_request(got.saved), overwrite=args.force)
+    except FileExistsError:
+        raise SaveConflict(f"{out} already exists; pass --force to replace it.") from None
     for note in got.dropped:
         print(f"dropped: {note}", file=sys.stderr)
     req = got.saved.request
@@ -118,7 +120,7 @@ def _import_curl(args: argparse.Namespace) -> int:
 
 def _import_postman(args: argparse.Namespace) -> int:
     try:
-        data = json.loads(args.file.read_text(encoding="utf-8"))
+        data = jsontext.loads(args.file.read_bytes())
     except json.JSONDecodeError as exc:
         raise PostmanImportError(
             f"{args.file}, line {exc.lineno}: not valid JSON ({exc.msg})"

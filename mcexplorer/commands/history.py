@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mcexplorer.core import jsontext
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.history.bundle import write_bundle
 from mcexplorer.core.history.store import (
+    HistoryDamaged,
     HistoryEntry,
     HistoryError,
     HistoryFilter,
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bundle = sub.add_parser("bundle", help="write a support bundle (Markdown) for one entry")
     bundle.add_argument("id", type=int)
     bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    bundle.add_argument("--force", action="store_true", help="replace FILE if it exists")
     bundle.set_defaults(func=_guard(_bundle))
 
 
@@ -95,8 +97,13 @@ def _line(entry: HistoryEntry) -> str:
     )
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}; left out", file=sys.stderr)
+
+
 def _list(args: argparse.Namespace, store: HistoryStore) -> int:
-    entries = store.list(HistoryFilter(args.status, args.path, args.title, args.n))
+    filters = HistoryFilter(args.status, args.path, args.title, args.n)
+    entries = store.list(filters, on_bad_row=_warn)
     for entry in entries:
         print(_line(entry))
     if not entries:
@@ -118,7 +125,7 @@ def _show(args: argparse.Namespace, store: HistoryStore) -> int:
     if entry is None:
         return 1
     if args.json:
-        print(json.dumps(entry.to_dict(), indent=2, ensure_ascii=False))
+        print(jsontext.dumps(entry.to_dict(), indent=2))
         return 0
     print(_line(entry))
     print(
@@ -137,15 +144,30 @@ def _show(args: argparse.Namespace, store: HistoryStore) -> int:
     return 0
 
 
+def _confirm(question: str) -> bool:
+    return input(f"{question} [y/N] ").strip().lower() == "y"
+
+
 def _clear(args: argparse.Namespace, store: HistoryStore) -> int:
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print("error: pass --yes to clear the history without a prompt.", file=sys.stderr)
-            return 2
-        if input(f"Delete all {store.count()} history entries? [y/N] ").strip().lower() != "y":
+    try:
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("error: pass --yes to clear the history without a prompt.", file=sys.stderr)
+                return 2
+            if not _confirm(f"Delete all {store.count()} history entries?"):
+                print("Nothing deleted.")
+                return 1
+        print(f"Deleted {store.clear()} history entries.")
+    except HistoryDamaged as exc:
+        # Nothing in it can be read: clearing it means starting a new file.
+        if not args.yes and not _confirm(f"{exc}\nRemove the damaged file and start anew?"):
             print("Nothing deleted.")
             return 1
-    print(f"Deleted {store.clear()} history entries.")
+        store.reset()
+        print(
+            f"Removed the damaged history file {store.path}; a new one starts with the next "
+            "request."
+        )
     return 0
 
 
@@ -153,6 +175,19 @@ def _bundle(args: argparse.Namespace, store: HistoryStore) -> int:
     entry = _get(store, args.id)
     if entry is None:
         return 1
-    write_bundle(entry, args.output)
+    replace = args.force
+    if args.output.exists() and not replace:
+        if not sys.stdin.isatty():
+            print(f"error: {args.output} exists; pass --force to replace it.", file=sys.stderr)
+            return 2
+        if not _confirm(f"{args.output} exists. Replace it?"):
+            print("Nothing written.")
+            return 1
+        replace = True
+    try:
+        write_bundle(entry, args.output, overwrite=replace)
+    except FileExistsError:  # created by someone else since the question
+        print(f"error: {args.output} exists; pass --force to replace it.", file=sys.stderr)
+        return 2
     print(f"Wrote {args.output}")
     return 0

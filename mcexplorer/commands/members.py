@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from mcexplorer.commands.output import error
-from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.commands.target import TargetError, add_target_options, max_body_of, open_target
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchStatus
@@ -25,7 +25,13 @@ from mcexplorer.core.bulk.members_import import (
 from mcexplorer.core.bulk.progress import ProgressMeter, ProgressPrinter
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.slots import MAX_LIMIT
-from mcexplorer.core.session.members import ImportRun, preview_import, run_import
+from mcexplorer.core.http.wire import ProxyConfigError
+from mcexplorer.core.session.members import (
+    ImportRun,
+    check_failed_csv,
+    preview_import,
+    run_import,
+)
 
 MAX_SHOWN_INVALID = 50
 
@@ -87,7 +93,7 @@ def _print_invalid(plan: ImportPlan) -> None:
 
 
 async def _run(args: argparse.Namespace, target: Target) -> ImportReport:
-    async with Engine(target.base_url, target.credentials) as engine:
+    async with Engine(target.base_url, target.credentials, max_body=max_body_of(args)) as engine:
         preview = await preview_import(engine, args.list_id, args.file)
         _print_invalid(preview.plan)
         meter = ProgressMeter(len(preview.plan.rows))
@@ -134,6 +140,11 @@ def _import(args: argparse.Namespace) -> int:
         error(f"--concurrency must be between 1 and {MAX_LIMIT}")
         return 2
     journal_path = journal_path_for(args.file)
+    try:
+        check_failed_csv(args.file, args.failed_csv)
+    except ImportSetupError as exc:
+        error(f"{exc} (nothing was sent)")
+        return 2
     if args.resume and not journal_path.exists():
         error(f"nothing to resume: {journal_path} does not exist")
         return 2
@@ -148,8 +159,11 @@ def _import(args: argparse.Namespace) -> int:
             if target.notice:
                 print(target.notice, file=sys.stderr)
             report = asyncio.run(_run(args, target))
-    except (TargetError, CsvFileError, ImportSetupError, JournalError) as exc:
-        error(f"{exc} (nothing was sent)" if not isinstance(exc, TargetError) else str(exc))
+    except (TargetError, ProxyConfigError) as exc:
+        error(str(exc))
+        return 2
+    except (CsvFileError, ImportSetupError, JournalError) as exc:
+        error(f"{exc} (nothing was sent)")
         return 2
     except (BatchApiError, ArchiveError, SaveError) as exc:
         error(str(exc))

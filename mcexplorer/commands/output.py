@@ -6,7 +6,6 @@ plain JSON for jq and friends.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -16,6 +15,8 @@ from pygments import highlight
 from pygments.formatters import TerminalFormatter
 from pygments.lexers import JsonLexer
 
+from mcexplorer.core import jsontext
+from mcexplorer.core.durations import describe_seconds
 from mcexplorer.core.http.events import AttemptEvent, EventKind
 from mcexplorer.core.http.repeat import RepeatSummary
 from mcexplorer.core.problems.glossary import GlossaryEntry
@@ -27,7 +28,8 @@ def wants_color(stream: TextIO) -> bool:
 
 
 def render_json(data: Any, *, color: bool = False) -> str:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    """Indented JSON; ValueError for a value nested too deeply to write out."""
+    text = jsontext.dumps(data, indent=2)
     return highlight(text, JsonLexer(), TerminalFormatter()).rstrip("\n") if color else text
 
 
@@ -52,7 +54,7 @@ def render_problem(problem: Problem, entry: GlossaryEntry | None, diagnosis: Ite
         if value
     ]
     if problem.retry_after_s is not None:
-        extras.append(f"Retry-After {problem.retry_after_s:g} s")
+        extras.append(f"Retry-After {describe_seconds(problem.retry_after_s)}")
     if extras:
         lines.append("  " + " · ".join(extras))
     if entry is not None:
@@ -76,7 +78,9 @@ def _describe(event: AttemptEvent) -> str:
         return f"failed {phase}: {event.error}"
     if kind is EventKind.BACKOFF:
         floor = (
-            f", Retry-After {event.retry_after_s:g} s" if event.retry_after_s is not None else ""
+            f", Retry-After {describe_seconds(event.retry_after_s)}"
+            if event.retry_after_s is not None
+            else ""
         )
         return f"backoff {event.delay_s or 0:.3f} s ({event.reason}{floor})"
     if kind is EventKind.GAVE_UP:
@@ -94,10 +98,12 @@ def render_timeline(events: list[AttemptEvent]) -> str:
 
 def render_summary(summary: RepeatSummary) -> str:
     statuses = ", ".join(f"{status}×{n}" for status, n in summary.statuses.items())
+    at_once = f"{summary.in_flight_cap} at a time"
+    if summary.concurrency > summary.in_flight_cap:
+        at_once += f" ({summary.concurrency} asked for; the slots allow {summary.in_flight_cap})"
     return "\n".join(
         [
-            f"{summary.sent} requests, {summary.concurrency} at a time, "
-            f"wall {summary.wall_s:.2f} s",
+            f"{summary.sent} requests, {at_once}, wall {summary.wall_s:.2f} s",
             f"  statuses: {statuses}",
             f"  latency ms: p50 {summary.p50_ms:.1f}  p90 {summary.p90_ms:.1f}  "
             f"p99 {summary.p99_ms:.1f}  max {summary.max_ms:.1f}",

@@ -7,11 +7,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.commands.target import TargetError, add_target_options, max_body_of, open_target
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.collections.format import CollectionFileError
 from mcexplorer.core.http.slots import MAX_LIMIT
+from mcexplorer.core.http.wire import ProxyConfigError
 from mcexplorer.core.session.run import RunItem, RunReport, RunResult, load_run_items
 from mcexplorer.core.session.session import Session
 
@@ -58,6 +59,7 @@ async def _send_all(
         target,
         history=not args.no_history,
         warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+        max_body=max_body_of(args),
     ) as session:
         return await session.run(
             report_items, concurrency=args.concurrency, on_result=_print_result
@@ -84,9 +86,12 @@ def _run(args: argparse.Namespace) -> int:
             if target.notice:
                 print(target.notice, file=sys.stderr)
             report = asyncio.run(_send_all(args, target, items))
-    except TargetError as exc:
+    except (TargetError, ProxyConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\nerror: interrupted", file=sys.stderr)
+        return 130
     failed = len(report.failed)
     print(
         f"\n{len(report.results)} requests: {len(report.results) - failed} passed, "

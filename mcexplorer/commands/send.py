@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,13 @@ from mcexplorer.commands.output import (
     render_summary,
     render_timeline,
 )
-from mcexplorer.commands.target import Target, TargetError, add_target_options, open_target
+from mcexplorer.commands.target import (
+    Target,
+    TargetError,
+    add_target_options,
+    max_body_of,
+    open_target,
+)
 from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
 from mcexplorer.core.http.curl import to_curl
 from mcexplorer.core.http.outcome import Outcome
@@ -36,10 +43,12 @@ from mcexplorer.core.http.request import (
     subscriber_hash,
 )
 from mcexplorer.core.http.retry import RetryPolicy
+from mcexplorer.core.http.wire import MB, ProxyConfigError
 from mcexplorer.core.session.explain import Explanation
 from mcexplorer.core.session.session import Session
 
 API_PREFIX = "/3.0/"
+DATA_FILE_CAP = 32 * MB  # far above any API body; stops `--data @/dev/zero` from filling memory
 
 
 def register(subparsers: Any) -> None:
@@ -96,13 +105,26 @@ def _issue(field: str, message: str) -> RequestInvalid:
     return RequestInvalid([ValidationIssue(field, message)])
 
 
+def _read_data_file(path: Path) -> str:
+    """A body file as text: UTF-8, or UTF-16/32 when it starts with a byte-order mark."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(DATA_FILE_CAP + 1)
+    except OSError as exc:
+        raise _issue("body", f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > DATA_FILE_CAP:
+        raise _issue("body", f"{path} is larger than {DATA_FILE_CAP // MB} MB")
+    try:
+        return raw.decode(json.detect_encoding(raw))
+    except UnicodeDecodeError as exc:
+        raise _issue(
+            "body", f"{path} is not UTF-8 (or UTF-16 with a byte-order mark) text: {exc.reason}"
+        ) from None
+
+
 def _body(text: str) -> Any:
     if text.startswith("@"):
-        path = Path(text[1:])
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise _issue("body", f"cannot read {path}: {exc.strerror or exc}") from None
+        text = _read_data_file(Path(text[1:]))
     return parse_body_text(text)
 
 
@@ -171,9 +193,13 @@ def run_send(args: argparse.Namespace) -> int:
                 print(_curl(req, target))
                 return 0
             return asyncio.run(_send(args, prepared, target))
-    except TargetError as exc:
+    except (TargetError, ProxyConfigError) as exc:
         error(str(exc))
         return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        error("interrupted; what was sent so far is in the history")
+        return 130
 
 
 def _curl(req: ApiRequest, target: Target) -> str:
@@ -189,12 +215,14 @@ async def _send(args: argparse.Namespace, req: PreparedRequest, target: Target) 
         policy=RetryPolicy(max_attempts=args.max_attempts),
         history=not args.no_history,
         warn=error,
+        max_body=max_body_of(args),
     ) as session:
         if args.repeat is not None:
-            summary, outcomes = await session.repeat(req, args.repeat, args.concurrency)
+            # Only the summary's figures are kept per request, and the last outcome whole.
+            summary, last = await session.repeat(req, args.repeat, args.concurrency, keep=1)
             if args.json:
                 doc: dict[str, Any] = {"target": target.label, "summary": summary.to_dict()}
-                doc["outcomes"] = [o.to_dict() for o in outcomes]
+                doc["last"] = last[-1].to_dict() if last else None
                 print_json(doc)
             else:
                 print(render_summary(summary))
@@ -225,13 +253,19 @@ def _report(
     print(line, file=sys.stderr)
     if outcome.ok:
         data = outcome.json()
-        if data is not None:
+        try:
+            if data is None:
+                raise ValueError("not JSON")
             print_json(data)
-        elif outcome.body:
-            print(outcome.body.decode("utf-8", "replace"))
+        except ValueError:  # not JSON, or nested too deeply to indent: the text as it came
+            if outcome.body:
+                print(outcome.body.decode("utf-8", "replace"))
         return 0
     if outcome.unknown_outcome:
-        print(f"? outcome unknown: {outcome.gave_up}")
+        reason = (outcome.gave_up or "no complete answer came back").removeprefix(
+            "outcome unknown: "
+        )
+        print(f"? outcome unknown: {reason}")
     if explained is not None:
         print(render_problem(explained.problem, explained.entry, explained.hints))
     print("\nAttempts:")

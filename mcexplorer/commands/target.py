@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from mcexplorer.core.accounts.keys import Provider
 from mcexplorer.core.accounts.profiles import Accounts, ProfileError
 from mcexplorer.core.accounts.target import Target, TargetError, resolve_target
+from mcexplorer.core.http.wire import DEFAULT_MAX_BODY, MB
 
-__all__ = ["Target", "TargetError", "add_target_options", "open_target"]
+__all__ = ["Target", "TargetError", "add_target_options", "max_body_of", "open_target"]
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,29 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="VAR",
         help="read the API key from environment variable VAR (keys are never taken from argv)",
     )
+    group.add_argument(
+        "--max-response-mb",
+        type=_positive_mb,
+        default=DEFAULT_MAX_BODY // MB,
+        metavar="MB",
+        help=f"refuse answers larger than this, as sent or decompressed (default "
+        f"{DEFAULT_MAX_BODY // MB})",
+    )
+
+
+def _positive_mb(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of MB") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 MB")
+    return value
+
+
+def max_body_of(args: argparse.Namespace) -> int:
+    """The response body cap the options ask for, in bytes."""
+    return int(getattr(args, "max_response_mb", DEFAULT_MAX_BODY // MB)) * MB
 
 
 @contextlib.contextmanager
