@@ -60,6 +60,8 @@ class Scrubber:
         return cls(tuple(sorted((s for s in forms if len(s) >= _MIN_SECRET), key=len)[::-1]))
 
     def text(self, text: str) -> str:
+        if len(text) < _MIN_SECRET:  # nothing worth scrubbing fits (most values in a row)
+            return text
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)

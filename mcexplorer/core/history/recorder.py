@@ -8,12 +8,17 @@ one write at a time, and many requests at once are written together (group commi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 
 from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.history.store import HistoryError, HistoryStore, RecordContext
 from mcexplorer.core.http.outcome import Outcome
+
+BATCH_SIZE = 200
+BATCH_BYTES = 4 * 1024 * 1024  # large answers are written sooner: memory stays low
+LINGER_S = 0.25
 
 
 class Recorder:
@@ -53,6 +58,12 @@ class Recorder:
                 self._give_up(f"{type(exc).__name__}: {exc}")
             return []
 
+    def close(self) -> None:
+        """Close the store's writing connection (call once nothing more is recorded)."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+
     def _give_up(self, reason: str) -> None:
         self.enabled = False
         if self._warn is not None:
@@ -64,15 +75,18 @@ class Recorder:
 
 class RecordingQueue:
     """Outcomes handed over as they arrive and written in a worker thread, one transaction
-    per write, one write at a time; each write takes everything that arrived meanwhile. A
-    lone request is written at once; under load the writes grow into batches by themselves.
-    `drain()` writes what is left: call it in a `finally`, so an interrupted run keeps what
-    it had done (one short transaction, not a long tail)."""
+    per write, one write at a time. Someone waiting for a row (`record`) has it written at
+    once, with whatever else arrived meanwhile (group commit); rows nobody waits for
+    (`add`) are gathered into batches of BATCH_SIZE (or BATCH_BYTES of bodies) or LINGER_S,
+    whichever comes first, so a long run pays for few transactions. `drain()` writes what
+    is left: call it in a `finally`, so an interrupted run keeps what it had done."""
 
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
         self._pending: list[tuple[Outcome, asyncio.Future[int | None] | None]] = []
+        self._pending_bytes = 0
         self._writer: asyncio.Task[None] | None = None
+        self._due = asyncio.Event()  # a batch is full, someone waits, or the run ended
 
     def add(self, outcome: Outcome) -> None:
         """Record it soon; do not wait."""
@@ -90,6 +104,10 @@ class RecordingQueue:
                 written.set_result(None)
             return
         self._pending.append((outcome, written))
+        self._pending_bytes += len(outcome.body)
+        full = len(self._pending) >= BATCH_SIZE or self._pending_bytes >= BATCH_BYTES
+        if written is not None or full:
+            self._due.set()
         if self._writer is None:
             self._writer = asyncio.create_task(self._write())
 
@@ -97,7 +115,11 @@ class RecordingQueue:
         batch: list[tuple[Outcome, asyncio.Future[int | None] | None]] = []
         try:
             while self._pending:
-                batch, self._pending = self._pending, []
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(LINGER_S):
+                        await self._due.wait()
+                self._due.clear()
+                batch, self._pending, self._pending_bytes = self._pending, [], 0
                 ids = await asyncio.to_thread(self._recorder.record_many, [o for o, _ in batch])
                 for index, (_, written) in enumerate(batch):
                     if written is not None and not written.done():
@@ -109,5 +131,6 @@ class RecordingQueue:
                     written.set_result(None)
 
     async def drain(self) -> None:
+        self._due.set()
         if self._writer is not None:
             await asyncio.shield(self._writer)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -231,20 +232,14 @@ class HistoryStore:
         self.body_cap = body_cap
         self._now = now or (lambda: datetime.now(UTC))
         self._ready = False
+        self._writer: sqlite3.Connection | None = None
+        self._write_lock = threading.Lock()
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _errors(self) -> Iterator[None]:
+        """sqlite3 and file errors as HistoryError (HistoryDamaged for a damaged file)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(self.path, timeout=10.0)) as conn, conn:
-                # WAL: a batch costs one sync, and readers do not wait for a writer.
-                conn.execute("PRAGMA synchronous = NORMAL")
-                if not self._ready:
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    conn.executescript(_SCHEMA)
-                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                    self._ready = True
-                yield conn
+            yield
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise HistoryError(f"History file {self.path}: {exc}") from exc
@@ -256,6 +251,54 @@ class HistoryStore:
             raise HistoryError(f"History file {self.path}: {exc}") from exc
         except OSError as exc:
             raise HistoryError(f"History file {self.path}: {exc.strerror or exc}") from exc
+
+    def _open(self, *, shared: bool = False) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=not shared)
+        try:
+            # WAL: a commit costs no sync, and readers do not wait for a writer.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if not self._ready:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.commit()
+                self._ready = True
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own for one call (reads, clearing, pruning)."""
+        with self._errors(), closing(self._open()) as conn, conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The store's one writing connection, kept open between batches (opening and
+        closing one per batch cost more than the rows), used by one writer at a time."""
+        with self._write_lock, self._errors():
+            if self._writer is None:
+                self._writer = self._open(shared=True)
+            try:
+                with self._writer:
+                    yield self._writer
+            except BaseException:
+                self._close_writer()  # a fresh one next time, whatever went wrong
+                raise
+
+    def _close_writer(self) -> None:
+        if self._writer is not None:
+            with suppress(sqlite3.Error):
+                self._writer.close()
+            self._writer = None
+
+    def close(self) -> None:
+        """Close the writing connection (the file stays as it is)."""
+        with self._write_lock:
+            self._close_writer()
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat(timespec="microseconds")
@@ -277,7 +320,7 @@ class HistoryStore:
         if not outcomes:
             return []
         ids: list[int] = []
-        with self._connect() as conn:
+        with self._writing() as conn:
             # Row by row inside the one transaction: only one row's copies exist at a time.
             for outcome in outcomes:
                 row = self._row(outcome, context)
@@ -406,6 +449,7 @@ class HistoryStore:
     def clear(self) -> int:
         """Delete every entry and reclaim the space; returns how many there were.
         Raises HistoryDamaged when the file is not a database (see `reset`)."""
+        self.close()
         with self._connect() as conn:
             removed = conn.execute("DELETE FROM entries").rowcount
         try:
@@ -417,6 +461,7 @@ class HistoryStore:
 
     def reset(self) -> None:
         """Remove the history file (and its WAL files) whatever state it is in."""
+        self.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             with suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()

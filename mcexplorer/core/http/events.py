@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -34,14 +34,18 @@ class AttemptEvent:
     limit: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Only the fields that are set, so a timeline document stays readable."""
-        data = {k: v for k, v in asdict(self).items() if v is not None}
+        """Only the fields that are set, so a timeline document stays readable. (Plain
+        values only: no deep copy as dataclasses.asdict makes, for every event recorded.)"""
+        data = {f.name: v for f in _FIELDS if (v := getattr(self, f.name)) is not None}
         data["kind"] = self.kind.value
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AttemptEvent:
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in _FIELDS}
         values = {k: v for k, v in data.items() if k in known}
         values["kind"] = EventKind(values["kind"])
         return cls(**values)
+
+
+_FIELDS = fields(AttemptEvent)

@@ -7,6 +7,7 @@ screen or a terminal.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from mcexplorer.core.accounts.keys import AuthKind
@@ -73,6 +74,7 @@ class Session:
         try:
             if self._recording is not None:
                 await self._recording.drain()
+            await asyncio.to_thread(self.recorder.close)
         finally:
             await self.engine.aclose()
 
