@@ -15,8 +15,10 @@ from typing import Any
 from urllib.parse import quote
 
 REDACTED = "[redacted]"
-_KEY_RE = re.compile(r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b")
-_MAILERSEND_RE = re.compile(r"\bmlsn\.[0-9A-Za-z]{20,}")
+# Mailchimp keys (<32 hex>-<dc>) and MailerSend tokens, in one pass over the text.
+_SHAPES = r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b|\bmlsn\.[0-9A-Za-z]{20,}"
+_SECRET_SHAPES = re.compile(_SHAPES)
+_SECRET_SHAPES_BYTES = re.compile(_SHAPES.encode())  # bodies: no decoding, binary ones too
 # A header value that carries an auth scheme and something after it.
 AUTH_VALUE_RE = re.compile(r"^\s*(basic|bearer|oauth|apikey)\s+\S", re.IGNORECASE)
 # Names that say their value is a credential (an OAuth token is opaque: only its name tells).
@@ -29,12 +31,12 @@ _MIN_SECRET = 8
 
 
 def looks_secret(text: str) -> bool:
-    return bool(_KEY_RE.search(text) or _MAILERSEND_RE.search(text))
+    return _SECRET_SHAPES.search(text) is not None
 
 
 def redact_text(text: str) -> str:
     """Replace anything shaped like a key or token in free text."""
-    return _MAILERSEND_RE.sub(REDACTED, _KEY_RE.sub(REDACTED, text))
+    return _SECRET_SHAPES.sub(REDACTED, text)
 
 
 def secret_header(name: str, value: str) -> bool:
@@ -72,11 +74,7 @@ class Scrubber:
             raw = secret.encode("utf-8")
             if raw in data:
                 data = data.replace(raw, REDACTED.encode())
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data  # binary: only the exact secrets above can be recognised in it
-        return redact_text(text).encode("utf-8")
+        return _SECRET_SHAPES_BYTES.sub(REDACTED.encode(), data)
 
     def value(self, value: Any) -> Any:
         """A JSON-like value with every string (and key) scrubbed."""

@@ -382,10 +382,10 @@ class HistoryStore:
                 (cutoff.isoformat(timespec="microseconds"),),
             )
         if self.retention.max_entries is not None:
-            # Everything at or below the id of the first entry past the limit (an index walk).
+            # Ids only grow and rows go oldest first, so the newest N are the last N ids:
+            # one look at the index, however many rows there are.
             conn.execute(
-                "DELETE FROM entries WHERE id <= "
-                "(SELECT id FROM entries ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                "DELETE FROM entries WHERE id <= (SELECT max(id) FROM entries) - ?",
                 (self.retention.max_entries,),
             )
 
