@@ -138,3 +138,14 @@ def test_a_key_in_the_query_or_a_custom_header_is_refused_and_never_printed(
         assert "carries a credential" in captured.err
         assert KEY not in captured.out + captured.err
     assert server.received == []
+
+
+def test_a_batch_operation_with_a_dot_segment_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Inside a batch the path goes to the API in a JSON body; it is checked the same way."""
+    ops = tmp_path / "ops.csv"
+    ops.write_text("method,path\nDELETE,/lists/L/members/..\nGET,/ping\n", encoding="utf-8")
+    assert main(["batch", "submit", str(ops), "--sandbox"]) == 2
+    err = capsys.readouterr().err
+    assert "the batch was not sent" in err and "ops.csv, line 2: path: has a '.' or '..'" in err

@@ -21,7 +21,13 @@ from mcexplorer.core import jsontext
 from mcexplorer.core.bulk.csv_rows import CsvFileError, delimiter_hint, read_csv_file, write_csv
 from mcexplorer.core.collections.format import CollectionFileError
 from mcexplorer.core.collections.store import Collection, load_request_file
-from mcexplorer.core.http.request import ApiRequest, RequestInvalid, ValidationIssue, placeholders
+from mcexplorer.core.http.request import (
+    ApiRequest,
+    RequestInvalid,
+    ValidationIssue,
+    path_issues,
+    placeholders,
+)
 
 BATCH_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CSV_COLUMNS = ["method", "path", "params", "body", "operation_id"]
@@ -50,8 +56,9 @@ class BatchOperation:
                     "method", f"{self.method!r} is not one of {', '.join(BATCH_METHODS)}"
                 )
             )
-        if not self.path.startswith("/") or "://" in self.path:
-            issues.append(ValidationIssue("path", "must be relative to the API root, like /lists"))
+        path_problems = path_issues(self.path)
+        if path_problems:
+            issues += path_problems
         elif placeholders(self.path):
             names = ", ".join("{" + n + "}" for n in placeholders(self.path))
             issues.append(ValidationIssue("path", f"has unfilled placeholders: {names}"))

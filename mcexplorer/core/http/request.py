@@ -24,6 +24,7 @@ __all__ = [
     "ValidationIssue",
     "apply_params",
     "parse_body_text",
+    "path_issues",
     "split_assignment",
     "subscriber_hash",
     "url_for",
@@ -93,6 +94,31 @@ def _int_issue(name: str, text: str, low: int, high: int | None) -> ValidationIs
     return None
 
 
+def path_issues(path: str) -> list[ValidationIssue]:
+    """What makes a path template unsafe to send: not relative to the API base, a query or
+    fragment in it, whitespace or control characters (which URL parsers drop silently), a
+    '.' or '..' segment or an empty one (which a normalising hop turns into another path)."""
+    if not path.startswith("/") or "://" in path:
+        return [ValidationIssue("path", "must be relative to the API base, like /lists")]
+    issues: list[ValidationIssue] = []
+    if any(ch in path for ch in "?#"):
+        issues.append(ValidationIssue("path", "has a '?' or '#': give query parameters separately"))
+    if any(ch.isspace() or not ch.isprintable() for ch in path):
+        issues.append(ValidationIssue("path", "has a space, line break or control character"))
+    segments = _PLACEHOLDER.sub("x", path).split("/")[1:]
+    if any(seg in _DOT_SEGMENTS for seg in segments):
+        issues.append(
+            ValidationIssue(
+                "path",
+                "has a '.' or '..' segment: a proxy or CDN that normalises paths would "
+                "apply the request to another resource",
+            )
+        )
+    if "" in segments[:-1]:
+        issues.append(ValidationIssue("path", "has an empty segment ('//')"))
+    return issues
+
+
 @dataclass
 class ApiRequest:
     method: str = "GET"
@@ -112,7 +138,7 @@ class ApiRequest:
     def structure_issues(self) -> list[ValidationIssue]:
         """What makes the request unsendable as written, whatever values fill it later:
         checked when a saved or imported request is loaded, and again before sending."""
-        issues = self._path_issues()
+        issues = path_issues(self.path)
         for name, value in self.path_params.items():
             if value.strip() in _DOT_SEGMENTS:
                 issues.append(
@@ -133,30 +159,6 @@ class ApiRequest:
                         "headers", f"{name} frames the message and is set by the HTTP layer"
                     )
                 )
-        return issues
-
-    def _path_issues(self) -> list[ValidationIssue]:
-        path = self.path
-        if not path.startswith("/") or "://" in path:
-            return [ValidationIssue("path", "must be relative to the API base, like /lists")]
-        issues: list[ValidationIssue] = []
-        if any(ch in path for ch in "?#"):
-            issues.append(
-                ValidationIssue("path", "has a '?' or '#': give query parameters separately")
-            )
-        if any(ch.isspace() or not ch.isprintable() for ch in path):
-            issues.append(ValidationIssue("path", "has a space, line break or control character"))
-        segments = _PLACEHOLDER.sub("x", path).split("/")[1:]
-        if any(seg in _DOT_SEGMENTS for seg in segments):
-            issues.append(
-                ValidationIssue(
-                    "path",
-                    "has a '.' or '..' segment: a proxy or CDN that normalises paths would "
-                    "apply the request to another resource",
-                )
-            )
-        if "" in segments[:-1]:
-            issues.append(ValidationIssue("path", "has an empty segment ('//')"))
         return issues
 
     def _credential_issues(self) -> list[ValidationIssue]:
