@@ -190,7 +190,12 @@ def test_unknown_paths_are_404_and_wrong_methods_405(ms: MailerSend) -> None:
     assert bad_page.status_code == 422 and "limit" in bad_page.json()["errors"]
 
 
-LOOKED_UP = {"/email/{email_id}", "/identities/email/{email}", "/message-schedules/{message_id}"}
+LOOKED_UP = {
+    "/email/{email_id}",
+    "/identities/email/{email}",
+    "/message-schedules/{message_id}",
+    "/users/{user_id}",
+}
 
 
 def test_every_catalog_operation_is_served(ms: MailerSend) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from mcexplorer.sandbox.mailersend import records
 from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
-from mcexplorer.sandbox.mailersend.errors import Check
+from mcexplorer.sandbox.mailersend.errors import Check, not_found_counted
 from mcexplorer.sandbox.mailersend.limits import sandbox_data
 from mcexplorer.sandbox.mailersend.state import Record, Token
 from mcexplorer.sandbox.routing import Reply
@@ -148,14 +148,20 @@ def _access_fields(body: dict[str, Any]) -> Record:
     }
 
 
+def _user(call: Call) -> Record:
+    user = call.account.table("users").get(call.params["user_id"])
+    if user is None:
+        raise not_found_counted()  # users are looked up by the handler, not the route
+    return user
+
+
 def list_users(call: Call) -> Reply:
     users = call.account.table("users").values()
     return paged(call, [records.user_view(call.account, u) for u in users])
 
 
 def get_user(call: Call) -> Reply:
-    user = find(call, "users", call.params["user_id"])
-    return Reply(200, {"data": records.user_view(call.account, user)})
+    return Reply(200, {"data": records.user_view(call.account, _user(call))})
 
 
 def invite_user(call: Call) -> Reply:
@@ -177,13 +183,13 @@ def invite_user(call: Call) -> Reply:
 def update_user(call: Call) -> Reply:
     # The API checks the body before it looks the user up.
     _check_access(call, inviting=False)
-    user = find(call, "users", call.params["user_id"])
+    user = _user(call)
     user.update(_access_fields(call.body_dict()), updated_at=call.now_iso)
     return Reply(200, {"data": records.user_view(call.account, user)})
 
 
 def delete_user(call: Call) -> Reply:
-    user = find(call, "users", call.params["user_id"])
+    user = _user(call)
     del call.account.table("users")[user["id"]]
     return Reply(204)
 
