@@ -226,3 +226,17 @@ def test_admin_refuses_unknown_plans_and_switches(ms: MailerSend) -> None:
         "email": 120,
         "bulk": 60,
     }
+
+
+def test_a_send_to_suppressed_recipients_only_answers_with_warnings(ms: MailerSend) -> None:
+    with ms.client() as api:
+        bounced = api.post("email", json={**EMAIL, "to": [{"email": "gone@example.net"}]})
+        mixed = api.post(
+            "email",
+            json={**EMAIL, "to": [{"email": "gone@example.net"}, {"email": "reader@example.net"}]},
+        )
+    assert bounced.status_code == 202 and bounced.headers["content-type"] == "application/json"
+    (warning,) = bounced.json()["warnings"]
+    assert warning["type"] == "ALL_SUPPRESSED"
+    assert warning["recipients"] == [{"email": "gone@example.net", "reasons": ["hard_bounce"]}]
+    assert mixed.status_code == 202 and mixed.content == b""

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from mailersend import EmailBuilder, MailerSendClient
+from mailersend import EmailBuilder
 from mailersend.exceptions import AuthenticationError, BadRequestError, MailerSendError
 
 from tests.mailersend.conftest import MailerSend
-
-
-def client_for(ms: MailerSend, token: str | None = None, retries: int = 0) -> MailerSendClient:
-    return MailerSendClient(
-        api_key=token or ms.token, base_url=ms.server.api_url, max_retries=retries
-    )
+from tests.mailersend.conftest import sdk_client as client_for
 
 
 def email(sender: str = "news@demo.example.com") -> EmailBuilder:

@@ -13,6 +13,7 @@ from mcexplorer.sandbox.mailersend.state import Record, Token
 from mcexplorer.sandbox.routing import Reply
 
 NAME_MAX = 50
+FULL_ROLES = ("Admin", "Manager")
 
 
 def _vocabulary(name: str) -> list[str]:
@@ -125,7 +126,9 @@ def _check_access(call: Call, *, inviting: bool) -> Check:
     check.one_of("role", _vocabulary("roles"), required=True)
     check.each_in("permissions", _vocabulary("permissions"))
     permissions = check.value("permissions") or []
-    if "templates" in check.body and "read-own-templates" not in permissions:
+    # Roles that see every template need no permission for them; any other role does.
+    limited = check.value("role") not in FULL_ROLES
+    if limited and "templates" in check.body and "read-own-templates" not in permissions:
         check.add("templates", "templates_permission")
     check.each_in("templates", set(call.account.table("templates")))
     check.each_in("domains", set(call.account.table("domains")))
