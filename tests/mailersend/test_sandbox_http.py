@@ -240,3 +240,28 @@ def test_a_send_to_suppressed_recipients_only_answers_with_warnings(ms: MailerSe
     assert warning["type"] == "ALL_SUPPRESSED"
     assert warning["recipients"] == [{"email": "gone@example.net", "reasons": ["hard_bounce"]}]
     assert mixed.status_code == 202 and mixed.content == b""
+
+
+def test_each_new_error_kind_has_its_glossary_entry(ms: MailerSend) -> None:
+    ms.settings(create_throttle=1)
+    hook = {"url": "https://hooks.example.com/g", "name": "G", "events": ["activity.sent"]}
+    with ms.client() as api:
+        domain_id = api.get("domains").json()["data"][0]["id"]
+        answers = {
+            "ms-create-throttle": api.post("webhooks", json={**hook, "domain_id": domain_id}),
+            "ms-not-found": api.get("webhooks/nosuchwebhook001"),
+            "ms-schedule-locked": api.delete(f"message-schedules/{'0' * 24}"),
+            "ms-unknown-reference": api.get("webhooks", params={"domain_id": "nosuchdomain0001"}),
+            "ms-template-permission": api.post(
+                "users", json={"email": "a@example.net", "role": "Designer", "templates": []}
+            ),
+            "ms-method-not-allowed": api.patch("domains"),
+            "ms-bad-request": api.post(
+                "webhooks", content=b"{not json", headers={"content-type": "application/json"}
+            ),
+        }
+    assert {key: _glossary_key(response) for key, response in answers.items()} == {
+        key: key for key in answers
+    }
+    throttle = Glossary.load().get("ms-create-throttle")
+    assert throttle is not None and "retry-after" in throttle.meaning
