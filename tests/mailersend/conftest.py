@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from mailersend import MailerSendClient
+from mailersend import EmailBuilder, MailerSendClient
 
 from mcexplorer.sandbox.mailersend.app import MailerSendApp
 from mcexplorer.sandbox.server import SandboxServer
@@ -104,6 +104,17 @@ def demo_of(ms: MailerSend) -> Demo:
         template=template,
         sms_number=number["id"],
         sms_phone=number["telephone_number"],
+    )
+
+
+def email_builder(sender: str = "news@demo.example.com") -> EmailBuilder:
+    """A plain email from the demo account's verified domain to a demo recipient."""
+    return (
+        EmailBuilder()
+        .from_email(sender, "Demo")
+        .to("reader@example.net", "Reader")
+        .subject("Hello")
+        .text("Plain text body.")
     )
 
 

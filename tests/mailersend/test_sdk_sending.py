@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from mailersend import EmailBuilder, EmailsBuilder, MailerSendClient
+from mailersend import EmailsBuilder, MailerSendClient
 from mailersend.exceptions import BadRequestError, ResourceNotFoundError
 from mailersend.models.activity import ActivityQueryParams, ActivityRequest, SingleActivityRequest
 from mailersend.models.analytics import AnalyticsRequest
@@ -22,23 +22,13 @@ from mailersend.models.schedules import (
     SchedulesListRequest,
 )
 
-from tests.mailersend.conftest import START, Demo, MailerSend
+from tests.mailersend.conftest import START, Demo, MailerSend, email_builder
 
 DAY_START = int(START) - int(START) % 86400
 
 
-def email(sender: str = "news@demo.example.com") -> EmailBuilder:
-    return (
-        EmailBuilder()
-        .from_email(sender, "Demo")
-        .to("reader@example.net", "Reader")
-        .subject("Hello")
-        .html("<p>Hello</p>")
-    )
-
-
 def test_a_templated_send_is_stored_with_its_template(sdk: MailerSendClient, demo: Demo) -> None:
-    built = email().template(demo.template).personalize("reader@example.net", name="Reader")
+    built = email_builder().template(demo.template).personalize("reader@example.net", name="Reader")
     sent = sdk.emails.send(built.tag("welcome").build())
     assert sent.status_code == 202
     assert sent.headers["content-type"] == "text/html; charset=UTF-8"
@@ -52,8 +42,8 @@ def test_a_templated_send_is_stored_with_its_template(sdk: MailerSendClient, dem
 
 
 def test_sending_from_a_paused_domain_is_accepted_and_flagged(sdk: MailerSendClient) -> None:
-    paused = sdk.emails.send(email("news@paused.example.net").build())
-    running = sdk.emails.send(email().build())
+    paused = sdk.emails.send(email_builder("news@paused.example.net").build())
+    running = sdk.emails.send(email_builder().build())
     assert paused.status_code == running.status_code == 202
     assert paused.headers["x-send-paused"] == "true"
     assert "x-send-paused" not in running.headers
@@ -61,14 +51,14 @@ def test_sending_from_a_paused_domain_is_accepted_and_flagged(sdk: MailerSendCli
 
 def test_an_unknown_template_is_refused(sdk: MailerSendClient) -> None:
     with pytest.raises(BadRequestError, match="template id"):
-        sdk.emails.send(email().template("nosuchtemplate01").build())
+        sdk.emails.send(email_builder().template("nosuchtemplate01").build())
 
 
 def test_a_scheduled_send_waits_in_the_schedule_until_cancelled(
     ms: MailerSend, sdk: MailerSendClient, demo: Demo
 ) -> None:
     send_at = int(time.time()) + 3600  # the SDK checks it against the real clock
-    sent = sdk.emails.send(email().send_at(send_at).build())
+    sent = sdk.emails.send(email_builder().send_at(send_at).build())
     message_id = sent.data["id"]
     listed = sdk.schedules.list_schedules(
         SchedulesListRequest(
@@ -86,7 +76,9 @@ def test_a_scheduled_send_waits_in_the_schedule_until_cancelled(
 
 
 def test_a_bulk_job_is_queued_then_completes(ms: MailerSend, sdk: MailerSendClient) -> None:
-    accepted = sdk.emails.send_bulk([email().build(), email("news@pending.example.org").build()])
+    accepted = sdk.emails.send_bulk(
+        [email_builder().build(), email_builder("news@pending.example.org").build()]
+    )
     assert accepted.status_code == 202
     job_id = accepted.data["bulk_email_id"]
     queued = sdk.emails.get_bulk_status(job_id)["data"]
@@ -99,7 +91,7 @@ def test_a_bulk_job_is_queued_then_completes(ms: MailerSend, sdk: MailerSendClie
 
 
 def test_sent_emails_are_searchable_by_domain(sdk: MailerSendClient, demo: Demo) -> None:
-    sent = sdk.emails.send(email().build())
+    sent = sdk.emails.send(email_builder().build())
     request = (
         EmailsBuilder()
         .domain_id(demo.domain)
@@ -115,7 +107,7 @@ def test_sent_emails_are_searchable_by_domain(sdk: MailerSendClient, demo: Demo)
 
 
 def test_activity_lists_the_domains_events_and_one_event(sdk: MailerSendClient, demo: Demo) -> None:
-    sdk.emails.send(email().build())
+    sdk.emails.send(email_builder().build())
     query = ActivityQueryParams(date_from=DAY_START, date_to=DAY_START + 86400, event=["queued"])
     events = sdk.activities.get(ActivityRequest(domain_id=demo.domain, query_params=query))
     assert events["data"] and all(e["type"] == "queued" for e in events["data"])
@@ -127,7 +119,7 @@ def test_activity_lists_the_domains_events_and_one_event(sdk: MailerSendClient, 
 
 
 def test_analytics_count_by_day_and_need_their_events(sdk: MailerSendClient) -> None:
-    sdk.emails.send(email().build())
+    sdk.emails.send(email_builder().build())
     request = AnalyticsRequest(
         date_from=DAY_START - 86400, date_to=DAY_START, event=["sent", "delivered"]
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcexplorer.sandbox.mailersend import records
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove, rows_for
 from mcexplorer.sandbox.mailersend.errors import Check, not_found_counted
 from mcexplorer.sandbox.mailersend.limits import sandbox_data
 from mcexplorer.sandbox.mailersend.state import Record, Token
@@ -215,18 +215,14 @@ def resend_invite(call: Call) -> Reply:
 
 
 def cancel_invite(call: Call) -> Reply:
-    invite = find(call, "invites", call.params["invite_id"])
-    del call.account.table("invites")[invite["id"]]
-    return Reply(204)
+    return remove(call, "invites", "invite_id")
 
 
 # -- templates -----------------------------------------------------------------------------
 
 
 def list_templates(call: Call) -> Reply:
-    rows = list(call.account.table("templates").values())
-    if call.query.get("domain_id"):
-        rows = [t for t in rows if t["domain_id"] == call.query["domain_id"]]
+    rows = rows_for(call, "templates")
     return paged(call, [records.template_listed(t) for t in rows])
 
 
@@ -236,9 +232,7 @@ def get_template(call: Call) -> Reply:
 
 
 def delete_template(call: Call) -> Reply:
-    template = find(call, "templates", call.params["template_id"])
-    del call.account.table("templates")[template["id"]]
-    return Reply(204)
+    return remove(call, "templates", "template_id")
 
 
 HANDLERS: dict[tuple[str, str], Handler] = {

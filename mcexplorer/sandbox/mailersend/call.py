@@ -159,3 +159,17 @@ def since(call: Call, iso: str) -> float:
     """Seconds from a stored timestamp to now."""
     moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     return call.now - moment.timestamp()
+
+
+def remove(call: Call, kind: str, param: str) -> Reply:
+    """DELETE of the record the path names: 204, or the bare 404."""
+    record = find(call, kind, call.params[param])
+    del call.account.table(kind)[record["id"]]
+    return Reply(204)
+
+
+def rows_for(call: Call, kind: str, field: str = "domain_id") -> list[dict[str, Any]]:
+    """A table's records, only those of the query's `field` (a domain) when it is given."""
+    rows = list(call.account.table(kind).values())
+    wanted = call.query.get(field)
+    return [r for r in rows if r.get(field) == wanted] if wanted else rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from mcexplorer.sandbox.mailersend import records
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove
 from mcexplorer.sandbox.mailersend.errors import Check, not_found, text
 from mcexplorer.sandbox.mailersend.state import Record
 from mcexplorer.sandbox.routing import Reply
@@ -65,9 +65,7 @@ def get_domain(call: Call) -> Reply:
 
 
 def delete_domain(call: Call) -> Reply:
-    domain = find(call, "domains", call.params["domain_id"])
-    del call.account.table("domains")[domain["id"]]
-    return Reply(204)
+    return remove(call, "domains", "domain_id")
 
 
 def update_settings(call: Call) -> Reply:

@@ -103,6 +103,21 @@ class Check:
         elif max_len is not None and len(value) > max_len:
             self.add(field, "max_string", max=max_len)
 
+    def url(self, field: str, *, required: bool, max_len: int) -> bool:
+        """An http(s) URL; True when the field holds a good one."""
+        if required and not self.required(field):
+            return False
+        value = self.body.get(field)
+        if value is None:
+            return False
+        if not (isinstance(value, str) and value.startswith(("http://", "https://"))):
+            self.add(field, "url")
+        elif len(value) > max_len:
+            self.add(field, "max_string", max=max_len)
+        else:
+            return True
+        return False
+
     def boolean(self, field: str, *, required: bool = False) -> None:
         if required and field not in self.body:
             self.add(field, "required")

@@ -4,7 +4,7 @@ WhatsApp business number, so a WhatsApp send fails validation and its lists are 
 from __future__ import annotations
 
 from mcexplorer.sandbox.mailersend import records
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove
 from mcexplorer.sandbox.mailersend.errors import Check
 from mcexplorer.sandbox.mailersend.sms import valid_number
 from mcexplorer.sandbox.mailersend.state import Record
@@ -56,9 +56,7 @@ def update_monitor(call: Call) -> Reply:
 
 
 def delete_monitor(call: Call) -> Reply:
-    monitor = find(call, "dmarc_monitors", call.params["monitor_id"])
-    del call.account.table("dmarc_monitors")[monitor["id"]]
-    return Reply(204)
+    return remove(call, "dmarc_monitors", "monitor_id")
 
 
 def monitor_report(call: Call) -> Reply:

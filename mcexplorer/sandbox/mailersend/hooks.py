@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcexplorer.sandbox.mailersend import records
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove, rows_for
 from mcexplorer.sandbox.mailersend.errors import Check, not_found_counted
 from mcexplorer.sandbox.mailersend.limits import sandbox_data
 from mcexplorer.sandbox.mailersend.state import Record
@@ -28,10 +28,6 @@ def _known_domain(call: Call, check: Check) -> str | None:
         return domain_id
     check.add("domain_id", "required_ref")
     return None
-
-
-def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("http://", "https://")) and "." in value
 
 
 # -- webhooks ------------------------------------------------------------------------------
@@ -57,15 +53,10 @@ def _check_webhook(call: Call, *, hook: Record | None) -> Check:
     check = Check(call.body)
     creating = hook is None
     url = check.value("url")
-    if (creating and check.required("url")) or (not creating and url is not None):
-        if not _is_url(url):
-            check.add("url", "url")
-        elif len(url) > TEXT_MAX:
-            check.add("url", "max_string", max=TEXT_MAX)
-        elif any(
-            h["url"] == url and h is not hook for h in call.account.table("webhooks").values()
-        ):
-            check.add("url", "taken")
+    if check.url("url", required=creating, max_len=TEXT_MAX) and any(
+        h["url"] == url and h is not hook for h in call.account.table("webhooks").values()
+    ):
+        check.add("url", "taken")
     check.string("name", required=creating, max_len=TEXT_MAX)
     if creating or "events" in check.body:
         check.array("events", required=True, min_items=1)
@@ -119,9 +110,7 @@ def update_webhook(call: Call) -> Reply:
 
 
 def delete_webhook(call: Call) -> Reply:
-    hook = find(call, "webhooks", call.params["webhook_id"])
-    del call.account.table("webhooks")[hook["id"]]
-    return Reply(204)
+    return remove(call, "webhooks", "webhook_id")
 
 
 # -- inbound routes --------------------------------------------------------------------------
@@ -199,9 +188,7 @@ def _inbound_view(call: Call, route: Record) -> Record:
 
 
 def list_inbound(call: Call) -> Reply:
-    routes = list(call.account.table("inbound").values())
-    if call.query.get("domain_id"):
-        routes = [r for r in routes if r["domain_id"] == call.query["domain_id"]]
+    routes = rows_for(call, "inbound")
     return paged(call, [_inbound_view(call, r) for r in routes])
 
 
@@ -231,9 +218,7 @@ def update_inbound(call: Call) -> Reply:
 
 
 def delete_inbound(call: Call) -> Reply:
-    route = find(call, "inbound", call.params["inbound_id"])
-    del call.account.table("inbound")[route["id"]]
-    return Reply(204)
+    return remove(call, "inbound", "inbound_id")
 
 
 # -- sender identities ---------------------------------------------------------------------
@@ -272,9 +257,7 @@ IDENTITY_FIELDS = ("name", "reply_to_email", "reply_to_name", "add_note", "perso
 
 
 def list_identities(call: Call) -> Reply:
-    rows = list(call.account.table("identities").values())
-    if call.query.get("domain_id"):
-        rows = [i for i in rows if i["domain_id"] == call.query["domain_id"]]
+    rows = rows_for(call, "identities")
     return paged(call, [_identity_view(call, i) for i in rows])
 
 

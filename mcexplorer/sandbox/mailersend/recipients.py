@@ -4,7 +4,7 @@ patterns), hard bounces, spam complaints, unsubscribes and the on-hold list."""
 from __future__ import annotations
 
 from mcexplorer.sandbox.mailersend import records
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove, rows_for
 from mcexplorer.sandbox.mailersend.errors import Check
 from mcexplorer.sandbox.mailersend.state import Record
 from mcexplorer.sandbox.routing import Reply
@@ -14,9 +14,7 @@ ADDABLE = KINDS[:4]
 
 
 def list_recipients(call: Call) -> Reply:
-    rows = list(call.account.table("recipients").values())
-    if call.query.get("domain_id"):
-        rows = [r for r in rows if r["domain_id"] == call.query["domain_id"]]
+    rows = rows_for(call, "recipients")
     return paged(call, [records.recipient_listed(r) for r in rows])
 
 
@@ -38,9 +36,7 @@ def get_recipient(call: Call) -> Reply:
 
 
 def delete_recipient(call: Call) -> Reply:
-    recipient = find(call, "recipients", call.params["recipient_id"])
-    del call.account.table("recipients")[recipient["id"]]
-    return Reply(204)
+    return remove(call, "recipients", "recipient_id")
 
 
 # -- suppression lists ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove, rows_for
 from mcexplorer.sandbox.mailersend.errors import Check
 from mcexplorer.sandbox.mailersend.state import Record
 from mcexplorer.sandbox.routing import Reply
@@ -164,9 +164,7 @@ def update_number(call: Call) -> Reply:
 
 
 def delete_number(call: Call) -> Reply:
-    number = find(call, "sms_numbers", call.params["sms_number_id"])
-    del call.account.table("sms_numbers")[number["id"]]
-    return Reply(204)
+    return remove(call, "sms_numbers", "sms_number_id")
 
 
 def list_recipients(call: Call) -> Reply:
@@ -176,9 +174,7 @@ def list_recipients(call: Call) -> Reply:
         number_id = known_number(call, check, key="selected_invalid")
     check.one_of("status", RECIPIENT_STATES, required=False)
     check.done()
-    rows = list(call.account.table("sms_recipients").values())
-    if call.query.get("status"):
-        rows = [r for r in rows if r["status"] == call.query["status"]]
+    rows = rows_for(call, "sms_recipients", "status")
     if number_id is not None:
         texted = {
             to

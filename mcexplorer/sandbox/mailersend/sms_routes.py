@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged
+from mcexplorer.sandbox.mailersend.call import Call, Handler, find, paged, remove, rows_for
 from mcexplorer.sandbox.mailersend.errors import Check
 from mcexplorer.sandbox.mailersend.limits import sandbox_data
 from mcexplorer.sandbox.mailersend.sms import known_number
@@ -27,24 +27,12 @@ COMPARERS = (
 )
 
 
-def _url(check: Check, field: str, *, required: bool) -> None:
-    if required and not check.required(field):
-        return
-    value = check.value(field)
-    if value is None:
-        return
-    if not (isinstance(value, str) and value.startswith(("http://", "https://"))):
-        check.add(field, "url")
-    elif len(value) > URL_MAX:
-        check.add(field, "max_string", max=URL_MAX)
-
-
 # -- SMS webhooks ---------------------------------------------------------------------------
 
 
 def _check_webhook(call: Call, *, creating: bool) -> Check:
     check = Check(call.body)
-    _url(check, "url", required=creating)
+    check.url("url", required=creating, max_len=URL_MAX)
     check.string("name", required=creating, max_len=NAME_MAX)
     if creating or "events" in check.body:
         check.array("events", required=True, min_items=1)
@@ -94,9 +82,7 @@ def update_webhook(call: Call) -> Reply:
 
 
 def delete_webhook(call: Call) -> Reply:
-    hook = find(call, "sms_webhooks", call.params["sms_webhook_id"])
-    del call.account.table("sms_webhooks")[hook["id"]]
-    return Reply(204)
+    return remove(call, "sms_webhooks", "sms_webhook_id")
 
 
 # -- inbound SMS routes ------------------------------------------------------------------------
@@ -107,7 +93,7 @@ def _check_inbound(call: Call, *, creating: bool) -> Check:
     if creating or "sms_number_id" in check.body:
         known_number(call, check, key="required_ref")
     check.string("name", required=creating, max_len=NAME_MAX)
-    _url(check, "forward_url", required=creating)
+    check.url("forward_url", required=creating, max_len=URL_MAX)
     rule = check.value("filter")
     if rule is not None and (not isinstance(rule, dict) or rule.get("comparer") not in COMPARERS):
         check.add("filter.comparer", "selected_invalid")
@@ -134,9 +120,7 @@ def _inbound_fields(body: Mapping[str, Any]) -> Record:
 
 
 def list_inbounds(call: Call) -> Reply:
-    routes = list(call.account.table("sms_inbounds").values())
-    if call.query.get("sms_number_id"):
-        routes = [r for r in routes if r["sms_number_id"] == call.query["sms_number_id"]]
+    routes = rows_for(call, "sms_inbounds", "sms_number_id")
     enabled = call.query.get("enabled")
     if enabled:
         routes = [r for r in routes if r["enabled"] is (enabled.lower() in ("1", "true"))]
@@ -171,9 +155,7 @@ def update_inbound(call: Call) -> Reply:
 
 
 def delete_inbound(call: Call) -> Reply:
-    route = find(call, "sms_inbounds", call.params["sms_inbound_id"])
-    del call.account.table("sms_inbounds")[route["id"]]
-    return Reply(204)
+    return remove(call, "sms_inbounds", "sms_inbound_id")
 
 
 HANDLERS: dict[tuple[str, str], Handler] = {
