@@ -23,6 +23,11 @@ def valid_number(number: object) -> bool:
     return not number.startswith("+1") or len(number) == 12
 
 
+def north_american(number: object) -> bool:
+    """SMS goes only to numbers in the US and Canada."""
+    return valid_number(number) and str(number).startswith("+1")
+
+
 def _sending_number(call: Call, number: object) -> Record | None:
     for record in call.account.table("sms_numbers").values():
         if record["telephone_number"] == number and not record["paused"]:
@@ -53,7 +58,7 @@ def send_sms(call: Call) -> Reply:
     elif numbers and sender is None and not check.has("to"):
         check.add("to", "number_quota")  # a number that is not the account's has no quota
     for i, number in enumerate(numbers):
-        if not valid_number(number):
+        if not north_american(number):
             check.add(f"to.{i}", "phone")
     check.string("text", required=True, max_len=TEXT_MAX)
     check.done()
