@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from mcexplorer.core.catalog import Catalog
+from mcexplorer.core.catalog.model import Catalog
 from mcexplorer.core.collection_format import (
     SECRET_HEADERS,
     SavedRequest,

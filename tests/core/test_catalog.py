@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.catalog import Catalog
+from mcexplorer.core.catalog.model import Catalog
 
 
 @pytest.fixture(scope="module")

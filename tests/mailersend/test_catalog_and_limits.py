@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.catalog import Catalog
+from mcexplorer.core.catalog.model import Catalog
 from mcexplorer.sandbox.mailersend.limits import (
     BULK,
     EMAIL,

@@ -46,7 +46,7 @@ from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 if TYPE_CHECKING:
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
     from mcexplorer.core.engine import Engine, Outcome
     from mcexplorer.core.events import AttemptEvent
@@ -209,7 +209,7 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def _read_catalog(self, mailersend: bool) -> None:
         """Runs in a thread worker."""
-        from mcexplorer.core.catalog import DEFAULT_PATH, Catalog
+        from mcexplorer.core.catalog.model import DEFAULT_PATH, Catalog
 
         path = DEFAULT_PATH.with_name(MAILERSEND_CATALOG) if mailersend else DEFAULT_PATH
         catalog = Catalog.load(path)

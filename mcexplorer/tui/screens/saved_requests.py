@@ -32,7 +32,7 @@ from mcexplorer.tui.widgets.composer import Composer
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.engine import Outcome
     from mcexplorer.core.glossary import Glossary
     from mcexplorer.core.history import HistoryStore, Recorder

@@ -23,7 +23,7 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from mcexplorer.core.catalog import Catalog, Operation
+from mcexplorer.core.catalog.model import Catalog, Operation
 from mcexplorer.core.request import (
     METHODS,
     TRIGGER_HEADER,

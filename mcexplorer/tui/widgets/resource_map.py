@@ -22,7 +22,7 @@ from mcexplorer.core.links import Link, links_of, split_href
 from mcexplorer.tui.messages import LinkFollowed
 
 if TYPE_CHECKING:
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.catalog.model import Catalog
 
 # Links that point back up or at the node itself add nothing to a tree.
 _SKIPPED_RELS = frozenset({"self", "parent", "up"})

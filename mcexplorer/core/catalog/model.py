@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 
 # A body field's type: a type name ("string", "array<object>") or the allowed values of an enum.
 FieldType = str | tuple[str, ...]
