@@ -30,6 +30,7 @@ MAX_LISTED = 12
 SUGGEST_CUTOFF = 0.75
 # Loose on purpose: it catches "ann@", "ann example.com" and "ann@example" only.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_INDEX = re.compile(r"[0-9]+\]")  # the "2]" of "tags[2]"
 # Fields the API treats as email addresses though the spec gives them no format.
 _EMAIL_FIELDS = frozenset({"email_address"})
 _KIND_NAMES = {
@@ -117,7 +118,7 @@ def split_path(path: str) -> list[PathPart]:
         name, *indexes = piece.split("[")
         if name:
             parts.append(name)
-        parts.extend(int(index.rstrip("]")) for index in indexes if index.rstrip("]").isdigit())
+        parts.extend(int(index[:-1]) for index in indexes if _INDEX.fullmatch(index))
     return parts
 
 
