@@ -23,19 +23,19 @@ from typing import Any
 
 import httpx
 
-from mcexplorer.core.batch_jobs import BatchJobs, PollPolicy, fetch_archive
-from mcexplorer.core.batch_results import iter_archive
-from mcexplorer.core.csv_rows import parse_csv
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.members_import import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.bulk.batch_jobs import BatchJobs, PollPolicy, fetch_archive
+from mcexplorer.core.bulk.batch_results import iter_archive
+from mcexplorer.core.bulk.csv_rows import parse_csv
+from mcexplorer.core.bulk.members_import import (
     ImportReport,
     MembersImport,
     fetch_existing,
     fetch_merge_fields,
     plan_import,
 )
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.faults import FaultConfig
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.sandbox.tarball import pack_results

@@ -32,9 +32,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest, subscriber_hash
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest, subscriber_hash
 
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
 

@@ -11,20 +11,26 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from mcexplorer.core.accounts.keys import (
+    AuthKind,
+    BaseUrlError,
+    Credentials,
+    Provider,
+    normalize_base_url,
+)
 from mcexplorer.core.atomic import SaveError, atomic_write_text
-from mcexplorer.core.collection_format import (
+from mcexplorer.core.collections.curl_import import CurlImportError, parse_curl
+from mcexplorer.core.collections.format import (
     REQUEST_SUFFIX,
     CollectionFileError,
     SecretRefused,
     dumps_request,
 )
-from mcexplorer.core.collections import Collection, SaveConflict
-from mcexplorer.core.curl import to_curl
-from mcexplorer.core.curl_import import CurlImportError, parse_curl
-from mcexplorer.core.keys import AuthKind, BaseUrlError, Credentials, Provider, normalize_base_url
-from mcexplorer.core.postman import PostmanImportError, import_postman, write_collection
-from mcexplorer.core.request import RequestInvalid
-from mcexplorer.core.runner import load_run_items
+from mcexplorer.core.collections.postman import PostmanImportError, import_postman, write_collection
+from mcexplorer.core.collections.store import Collection, SaveConflict
+from mcexplorer.core.http.curl import to_curl
+from mcexplorer.core.http.request import RequestInvalid
+from mcexplorer.core.session.run import load_run_items
 
 USER_ERRORS = (
     SaveError,

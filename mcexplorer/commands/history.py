@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.bundle import write_bundle
-from mcexplorer.core.history import (
+from mcexplorer.core.history.bundle import write_bundle
+from mcexplorer.core.history.store import (
     HistoryEntry,
     HistoryError,
     HistoryFilter,

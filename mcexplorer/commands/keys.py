@@ -10,18 +10,18 @@ import os
 import sys
 from collections.abc import Callable
 
-from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.keys import (
+from mcexplorer.core.accounts.keys import (
     BaseUrlError,
     Credentials,
     KeyFormatError,
     mask,
     normalize_base_url,
 )
-from mcexplorer.core.profiles import Accounts, Profile, ProfileError, check_profile_name
-from mcexplorer.core.secrets import InsecureFileSecretStore, SecretStoreError, StoreKind
-from mcexplorer.core.target import ENV_FOR_PROVIDER
-from mcexplorer.core.verify import VerifyError, oauth_metadata, verify_credentials
+from mcexplorer.core.accounts.profiles import Accounts, Profile, ProfileError, check_profile_name
+from mcexplorer.core.accounts.secrets import InsecureFileSecretStore, SecretStoreError, StoreKind
+from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
+from mcexplorer.core.accounts.verify import VerifyError, oauth_metadata, verify_credentials
+from mcexplorer.core.atomic import SaveError
 
 USER_ERRORS = (ProfileError, KeyFormatError, BaseUrlError, SecretStoreError, SaveError)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from mcexplorer.commands.output import error
 from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, BatchStatus
-from mcexplorer.core.batch_results import ArchiveError
-from mcexplorer.core.csv_rows import CsvFileError, read_csv_file
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import Journal, JournalError, journal_path_for
-from mcexplorer.core.members_import import (
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, BatchStatus
+from mcexplorer.core.bulk.batch_results import ArchiveError
+from mcexplorer.core.bulk.csv_rows import CsvFileError, read_csv_file
+from mcexplorer.core.bulk.import_journal import Journal, JournalError, journal_path_for
+from mcexplorer.core.bulk.members_import import (
     STATUSES,
     ImportPlan,
     ImportReport,
@@ -27,9 +27,9 @@ from mcexplorer.core.members_import import (
     plan_import,
     write_failed_csv,
 )
-from mcexplorer.core.progress import ProgressMeter, ProgressPrinter
-from mcexplorer.core.slots import MAX_LIMIT
-from mcexplorer.core.target import Target
+from mcexplorer.core.bulk.progress import ProgressMeter, ProgressPrinter
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.slots import MAX_LIMIT
 
 MAX_SHOWN_INVALID = 50
 

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collection_format import CollectionFileError
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.history import Recorder
-from mcexplorer.core.runner import RunItem, RunReport, RunResult, load_run_items, run_items
-from mcexplorer.core.slots import MAX_LIMIT
-from mcexplorer.core.target import Target
+from mcexplorer.core.collections.format import CollectionFileError
+from mcexplorer.core.history.store import Recorder
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.slots import MAX_LIMIT
+from mcexplorer.core.session.run import RunItem, RunReport, RunResult, load_run_items, run_items
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

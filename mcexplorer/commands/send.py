@@ -21,14 +21,13 @@ from mcexplorer.commands.output import (
     render_timeline,
 )
 from mcexplorer.commands.target import Target, TargetError, add_target_options, open_target
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.engine import Engine, Outcome
-from mcexplorer.core.events import EventKind
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import Recorder
-from mcexplorer.core.keys import AuthKind, dc_of_host
-from mcexplorer.core.repeat import repeat
-from mcexplorer.core.request import (
+from mcexplorer.core.accounts.keys import AuthKind, dc_of_host
+from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
+from mcexplorer.core.history.store import Recorder
+from mcexplorer.core.http.engine import Engine, Outcome
+from mcexplorer.core.http.events import EventKind
+from mcexplorer.core.http.repeat import repeat
+from mcexplorer.core.http.request import (
     ApiRequest,
     RequestInvalid,
     ValidationIssue,
@@ -39,8 +38,9 @@ from mcexplorer.core.request import (
     subscriber_hash,
     to_curl,
 )
-from mcexplorer.core.retry import RetryPolicy
-from mcexplorer.core.target import ENV_FOR_PROVIDER
+from mcexplorer.core.http.retry import RetryPolicy
+from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
+from mcexplorer.core.problems.glossary import Glossary
 
 API_PREFIX = "/3.0/"
 

@@ -1,7 +1,7 @@
 """Shared options that pick the account a command talks to, and opening that target.
 
 `--sandbox` starts the embedded sandbox for the length of the command; otherwise the account
-comes from `mcexplorer.core.target.resolve_target` (profile, environment, `--key-env`).
+comes from `mcexplorer.core.accounts.target.resolve_target` (profile, environment, `--key-env`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.profiles import Accounts, ProfileError
-from mcexplorer.core.target import Target, TargetError, resolve_target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.profiles import Accounts, ProfileError
+from mcexplorer.core.accounts.target import Target, TargetError, resolve_target
 
 __all__ = ["Target", "TargetError", "add_target_options", "open_target"]
 

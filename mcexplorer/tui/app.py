@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.clock import Clock
-    from mcexplorer.core.target import Target
     from mcexplorer.sandbox.server import SandboxServer
     from mcexplorer.tui.screens.first_run import FirstRunChoice
 
@@ -96,8 +96,8 @@ class ExplorerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _start_sandbox(self) -> None:
-        from mcexplorer.core.keys import Credentials
-        from mcexplorer.core.target import Target
+        from mcexplorer.core.accounts.keys import Credentials
+        from mcexplorer.core.accounts.target import Target
         from mcexplorer.sandbox.server import SandboxServer
 
         server = SandboxServer(provider=self.provider)
@@ -113,8 +113,8 @@ class ExplorerApp(App[None]):
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _open_profile(self, name: str | None) -> None:
         """Resolve the profile (the keyring can be slow); no account → the first-run screen."""
-        from mcexplorer.core.profiles import Accounts, ProfileError
-        from mcexplorer.core.target import TargetError, resolve_target
+        from mcexplorer.core.accounts.profiles import Accounts, ProfileError
+        from mcexplorer.core.accounts.target import TargetError, resolve_target
 
         try:
             accounts = Accounts()

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mcexplorer.core.engine import Outcome
-    from mcexplorer.core.events import AttemptEvent
-    from mcexplorer.core.request import ApiRequest
-    from mcexplorer.core.slots import SlotSnapshot
+    from mcexplorer.core.http.engine import Outcome
+    from mcexplorer.core.http.events import AttemptEvent
+    from mcexplorer.core.http.request import ApiRequest
+    from mcexplorer.core.http.slots import SlotSnapshot
 
 
 class LayoutFinished(Message):

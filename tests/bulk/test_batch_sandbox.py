@@ -10,13 +10,13 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.batch import BatchOperation
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, PollPolicy
-from mcexplorer.core.batch_results import iter_archive
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.bulk.batch import BatchOperation
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, PollPolicy
+from mcexplorer.core.bulk.batch_results import iter_archive
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.retry import RetryPolicy
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.batches import MAX_PENDING_WEBHOOK_EVENTS
 from mcexplorer.sandbox.server import SandboxServer
 from tests.bulk.conftest import write

@@ -10,17 +10,17 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.batch_jobs import BatchJobs, PollPolicy
-from mcexplorer.core.csv_rows import parse_csv, read_csv_file
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import Journal, journal_path_for, read_journal
-from mcexplorer.core.members_import import (
+from mcexplorer.core.bulk.batch_jobs import BatchJobs, PollPolicy
+from mcexplorer.core.bulk.csv_rows import parse_csv, read_csv_file
+from mcexplorer.core.bulk.import_journal import Journal, journal_path_for, read_journal
+from mcexplorer.core.bulk.members_import import (
     MembersImport,
     RowOutcome,
     fetch_existing,
     fetch_merge_fields,
     plan_import,
 )
+from mcexplorer.core.http.engine import Engine
 from mcexplorer.sandbox.server import SandboxServer
 from tests.bulk.conftest import stats, write
 
@@ -53,7 +53,7 @@ async def test_plan_reports_invalid_rows_by_line(engine: Engine, list_id: str) -
 async def test_unknown_columns_stop_the_import_before_anything_is_sent(
     engine: Engine, list_id: str
 ) -> None:
-    from mcexplorer.core.members_import import ImportSetupError
+    from mcexplorer.core.bulk.members_import import ImportSetupError
 
     table = parse_csv("email,FNAME,Shoe Size,_note\na@example.com,A,44,x\n")
     with pytest.raises(ImportSetupError, match=r"'Shoe Size' are not merge fields.*FNAME"):

@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.history import HistoryFilter, HistoryStore, default_history_path
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection
+from mcexplorer.core.history.store import HistoryFilter, HistoryStore, default_history_path
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 
 KEY_ENV = "MCX_RUN_TEST_KEY"

@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.events import EventKind
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.paginate import paginate
-from mcexplorer.core.repeat import repeat
-from mcexplorer.core.request import ApiRequest, subscriber_hash
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.events import EventKind
+from mcexplorer.core.http.paginate import paginate
+from mcexplorer.core.http.repeat import repeat
+from mcexplorer.core.http.request import ApiRequest, subscriber_hash
+from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.sandbox.faults import FaultConfig
 from mcexplorer.sandbox.server import SandboxServer
 

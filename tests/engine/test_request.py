@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.request import (
     ApiRequest,
     RequestInvalid,
     apply_params,

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.slots import SlotSnapshot, SlotTransport
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.slots import SlotSnapshot, SlotTransport
 from tests.engine.conftest import Script, answer, make_engine
 
 

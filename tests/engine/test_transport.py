@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.transport import (
+from mcexplorer.core.http.transport import (
     LeanTransport,
     Timeouts,
     chunk_size,

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.history import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.history.store import (
     HistoryFilter,
     HistoryStore,
     Retention,
     default_history_path,
     record_outcome,
 )
-from mcexplorer.core.keys import Credentials
 from tests.history.outcomes import KEY, make_outcome, not_found
 
 

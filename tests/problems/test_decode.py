@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from mcexplorer.core.problem import (
+from mcexplorer.core.problems.problem import (
     BODY_CAP,
     DETAIL_CAP,
     FieldError,

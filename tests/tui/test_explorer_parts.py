@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.request import RequestInvalid
+from mcexplorer.core.http.request import RequestInvalid
 from mcexplorer.tui.palette import COMMANDS
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections

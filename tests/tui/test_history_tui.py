@@ -19,11 +19,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import HistoryStore, record_outcome
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.history.store import HistoryStore, record_outcome
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.history import HistoryScreen
 from mcexplorer.tui.screens.save_request import PathPromptScreen

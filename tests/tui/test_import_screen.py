@@ -19,15 +19,15 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.batch_jobs import PollPolicy
-from mcexplorer.core.csv_rows import parse_csv
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import journal_path_for
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.members_import import MergeField, plan_import
-from mcexplorer.core.request import subscriber_hash
-from mcexplorer.core.retry import RetryPolicy
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.bulk.batch_jobs import PollPolicy
+from mcexplorer.core.bulk.csv_rows import parse_csv
+from mcexplorer.core.bulk.import_journal import journal_path_for
+from mcexplorer.core.bulk.members_import import MergeField, plan_import
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import subscriber_hash
+from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.import_screen import ImportScreen, preview_rows

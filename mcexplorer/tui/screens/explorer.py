@@ -23,9 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
-from mcexplorer.core.keys import Provider
-from mcexplorer.core.links import split_href
-from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.core.accounts.keys import Provider
+from mcexplorer.core.http.links import split_href
+from mcexplorer.core.http.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.messages import (
     AttemptRecorded,
     LayoutFinished,
@@ -46,13 +46,13 @@ from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 if TYPE_CHECKING:
+    from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
-    from mcexplorer.core.engine import Engine, Outcome
-    from mcexplorer.core.events import AttemptEvent
-    from mcexplorer.core.glossary import Glossary
-    from mcexplorer.core.slots import SlotSnapshot
-    from mcexplorer.core.target import Target
+    from mcexplorer.core.http.engine import Engine, Outcome
+    from mcexplorer.core.http.events import AttemptEvent
+    from mcexplorer.core.http.slots import SlotSnapshot
+    from mcexplorer.core.problems.glossary import Glossary
     from mcexplorer.tui.widgets.operations_list import OperationsList
 
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
@@ -197,7 +197,7 @@ class ExplorerScreen(SavedRequestsScreen):
     @work(thread=True, group="startup", exit_on_error=False)
     def _load_reference_data(self, mailersend: bool) -> None:
         """The catalog (270 operations) and the glossary load off the UI thread."""
-        from mcexplorer.core.glossary import Glossary
+        from mcexplorer.core.problems.glossary import Glossary
 
         self._read_catalog(mailersend)
         glossary = Glossary.load()
@@ -259,7 +259,7 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def connect(self, target: Target) -> None:
         """Use this account from now on (called once the sandbox or profile is ready)."""
-        from mcexplorer.core.engine import Engine
+        from mcexplorer.core.http.engine import Engine
 
         if self.engine is not None:
             self._close_engine(self.engine)
@@ -434,8 +434,8 @@ class ExplorerScreen(SavedRequestsScreen):
             panel.clear()
             panel.display = False
             return
-        from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-        from mcexplorer.core.keys import dc_of_host
+        from mcexplorer.core.accounts.keys import dc_of_host
+        from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
 
         entry = self.glossary.lookup(outcome.problem) if self.glossary else None
         snapshot = self.engine.snapshot() if self.engine else None
@@ -464,7 +464,7 @@ class ExplorerScreen(SavedRequestsScreen):
     @work(exclusive=True, group="repeat", exit_on_error=False)
     async def action_repeat(self) -> None:
         """Send the composer's request 20 times at once (the 11th and later queue)."""
-        from mcexplorer.core.repeat import repeat
+        from mcexplorer.core.http.repeat import repeat
 
         composer = self.query_one(Composer)
         try:

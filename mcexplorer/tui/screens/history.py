@@ -22,14 +22,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from mcexplorer.core.accounts.keys import dc_of_host
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.bundle import write_bundle
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.engine import Outcome
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
-from mcexplorer.core.keys import dc_of_host
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.history.bundle import write_bundle
+from mcexplorer.core.history.store import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
+from mcexplorer.core.http.engine import Outcome
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel

@@ -4,7 +4,7 @@ Choose the audience and the file: the rows are checked against the audience's me
 and invalid ones are listed by line and reason. Start upserts the rest directly (through
 the slots, the gauge shows them) or as a batch (its stages show). Escape stops a running
 import; the journal next to the CSV keeps what finished, so Start afterwards sends only the
-rest. The work is in core/members_import.py; this screen only drives it and shows it.
+rest. The work is in core/bulk/members_import.py; this screen only drives it and shows it.
 """
 
 from __future__ import annotations
@@ -27,17 +27,16 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from textual.worker import Worker
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, BatchStatus, PollPolicy
-from mcexplorer.core.batch_results import ArchiveError
-from mcexplorer.core.csv_rows import CsvFileError, CsvTable, read_csv_file
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import (
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, BatchStatus, PollPolicy
+from mcexplorer.core.bulk.batch_results import ArchiveError
+from mcexplorer.core.bulk.csv_rows import CsvFileError, CsvTable, read_csv_file
+from mcexplorer.core.bulk.import_journal import (
     Journal,
     JournalError,
     journal_path_for,
     read_journal,
 )
-from mcexplorer.core.members_import import (
+from mcexplorer.core.bulk.members_import import (
     STATUSES,
     ImportPlan,
     ImportReport,
@@ -51,10 +50,11 @@ from mcexplorer.core.members_import import (
     plan_import,
     write_failed_csv,
 )
-from mcexplorer.core.paginate import paginate
-from mcexplorer.core.progress import ProgressMeter
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.slots import MAX_LIMIT, SlotSnapshot
+from mcexplorer.core.bulk.progress import ProgressMeter
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.paginate import paginate
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.slots import MAX_LIMIT, SlotSnapshot
 from mcexplorer.tui.widgets.import_progress import ImportProgress
 from mcexplorer.tui.widgets.key_hints import KeyHints
 

@@ -22,9 +22,14 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TabbedContent
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collection_format import REQUEST_SUFFIX, SavedRequest, SecretRefused
-from mcexplorer.core.collections import Collection, CollectionItem, SaveConflict, file_name_for
-from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.core.collections.format import REQUEST_SUFFIX, SavedRequest, SecretRefused
+from mcexplorer.core.collections.store import (
+    Collection,
+    CollectionItem,
+    SaveConflict,
+    file_name_for,
+)
+from mcexplorer.core.http.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
@@ -32,11 +37,11 @@ from mcexplorer.tui.widgets.composer import Composer
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
+    from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
-    from mcexplorer.core.engine import Outcome
-    from mcexplorer.core.glossary import Glossary
-    from mcexplorer.core.history import HistoryStore, Recorder
-    from mcexplorer.core.target import Target
+    from mcexplorer.core.history.store import HistoryStore, Recorder
+    from mcexplorer.core.http.engine import Outcome
+    from mcexplorer.core.problems.glossary import Glossary
 
 # The failures a collection action reports to the user (each names the file and the cause).
 _IO_ERRORS = (SecretRefused, SaveError, ValueError, OSError)
@@ -86,7 +91,7 @@ class SavedRequestsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="collection-load", exit_on_error=False)
     def _load_collection(self, folder: Path | None) -> None:
         if folder is None:
-            from mcexplorer.core.collection_edits import default_collections_path
+            from mcexplorer.core.collections.edits import default_collections_path
 
             folder = default_collections_path()
             folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +202,7 @@ class SavedRequestsScreen(Screen[None]):
         if opened is None or collection is None:
             self.save_request_as(req)
             return
-        from mcexplorer.core.collection_edits import unresolve_request
+        from mcexplorer.core.collections.edits import unresolve_request
 
         original = opened.saved.request
         to_save = unresolve_request(original, collection.variables, req)
@@ -321,7 +326,7 @@ class SavedRequestsScreen(Screen[None]):
             if target is None:
                 return
 
-            from mcexplorer.core.collection_edits import rename_request
+            from mcexplorer.core.collections.edits import rename_request
 
             def done(moved: CollectionItem | None) -> None:
                 self.notify(f"Renamed to {target.rel.as_posix()}", markup=False)
@@ -337,7 +342,7 @@ class SavedRequestsScreen(Screen[None]):
         item = self._target_item()
         if item is None:
             return
-        from mcexplorer.core.collection_edits import duplicate_request
+        from mcexplorer.core.collections.edits import duplicate_request
 
         collection = self.collection
         assert collection is not None
@@ -361,7 +366,7 @@ class SavedRequestsScreen(Screen[None]):
                 self._set_opened(None)
 
         def remove() -> CollectionItem | None:
-            from mcexplorer.core.collection_edits import delete_request
+            from mcexplorer.core.collections.edits import delete_request
 
             delete_request(collection, item.rel)
             return None
@@ -383,7 +388,7 @@ class SavedRequestsScreen(Screen[None]):
         if not self.history_enabled:
             return None
         if self.history_store is None:
-            from mcexplorer.core.history import HistoryStore
+            from mcexplorer.core.history.store import HistoryStore
 
             self.history_store = HistoryStore()
         return self.history_store
@@ -391,7 +396,7 @@ class SavedRequestsScreen(Screen[None]):
     def _recorder_for(self, target: Target) -> Recorder:
         """One recorder per account: after a failure it stops, and says so once."""
         if self._recorder is None or self._recorder[0] is not target:
-            from mcexplorer.core.history import Recorder
+            from mcexplorer.core.history.store import Recorder
 
             recorder = Recorder(
                 profile=target.profile,

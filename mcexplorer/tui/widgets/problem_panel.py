@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 if TYPE_CHECKING:
-    from mcexplorer.core.glossary import GlossaryEntry
-    from mcexplorer.core.problem import Problem
+    from mcexplorer.core.problems.glossary import GlossaryEntry
+    from mcexplorer.core.problems.problem import Problem
 
 # Decoded bodies that are not JSON: say what the client actually received.
 KIND_NOTES = {

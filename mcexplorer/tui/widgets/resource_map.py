@@ -18,7 +18,7 @@ from textual import work
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from mcexplorer.core.links import Link, links_of, split_href
+from mcexplorer.core.http.links import Link, links_of, split_href
 from mcexplorer.tui.messages import LinkFollowed
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.glossary import GlossaryEntry
-from mcexplorer.core.problem import FieldError, Problem
-from mcexplorer.core.slots import SlotSnapshot
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.slots import SlotSnapshot
+from mcexplorer.core.problems.glossary import GlossaryEntry
+from mcexplorer.core.problems.problem import FieldError, Problem
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
