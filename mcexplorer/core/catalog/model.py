@@ -8,12 +8,14 @@ fields `fields=` can name, and a body template for writes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+import orjson
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 
@@ -82,8 +84,19 @@ class Operation:
     response: dict[str, FieldType]  # dotted response field -> type (or enum values)
     summary: str = ""
     description: str = ""
-    body: Schema | None = None
     deprecated: bool = False
+    # The catalog's nested body node, made into `body` on first use: building every
+    # operation's schema up front would double the catalog's load time.
+    body_node: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def body(self) -> Schema | None:
+        """The request body's schema; None when the operation takes no body."""
+        if self.body_fields is None:
+            return None
+        if self.body_node is not None:
+            return _schema(self.body_node)
+        return _schema_from_fields(self.body_fields, self.body_required)
 
     @property
     def path_params(self) -> list[str]:
@@ -171,13 +184,6 @@ def _field_type(value: Any) -> FieldType:
 
 def _operation(raw: dict[str, Any]) -> Operation:
     body = raw.get("body")
-    schema: Schema | None = None
-    if body is not None:
-        schema = (
-            _schema(body["schema"])
-            if "schema" in body
-            else _schema_from_fields(body.get("fields", {}), body.get("required", ()))
-        )
     return Operation(
         id=str(raw["id"]),
         method=str(raw["method"]).upper(),
@@ -194,8 +200,8 @@ def _operation(raw: dict[str, Any]) -> Operation:
         response={str(k): _field_type(v) for k, v in (raw.get("response") or {}).items()},
         summary=str(raw.get("summary", "")),
         description=str(raw.get("description", "")),
-        body=schema,
         deprecated=bool(raw.get("deprecated", False)),
+        body_node=body.get("schema") if body else None,
     )
 
 
@@ -221,7 +227,7 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
-        raw = json.loads((path or DEFAULT_PATH).read_text("utf-8"))
+        raw = orjson.loads((path or DEFAULT_PATH).read_bytes())
         return cls(
             (_operation(op) for op in raw["operations"]), base_path=raw.get("base_path", "/3.0")
         )
