@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from mcexplorer.core.catalog.body_paths import path_at
 from mcexplorer.core.catalog.model import DEFAULT_PATH, Catalog, Operation
 from mcexplorer.core.catalog.schema import Issue, check_body, describe, field_at, has_errors
 
@@ -184,6 +185,16 @@ def test_field_at_follows_dots_indexes_and_free_form_keys(catalog: Catalog) -> N
     assert field_at(body, "status").enum == MEMBER_STATUSES  # type: ignore[union-attr]
     assert field_at(body, "no_such.field") is None
     assert field_at(body, "") is body
+
+
+def test_the_field_under_the_cursor_is_documented(catalog: Catalog) -> None:
+    body = _op(catalog, "PUT", "/lists/{list_id}/members/{subscriber_hash}").body
+    assert body is not None
+    text = '{\n  "status": "sub",\n  "location": {"latitude": 4'
+    status = field_at(body, path_at(text, text.index("sub")))
+    assert status is not None and status.enum == MEMBER_STATUSES
+    latitude = field_at(body, path_at(text, len(text)))
+    assert latitude is not None and latitude.type == "number" and latitude.description
 
 
 def test_describe_reads_as_plain_words(catalog: Catalog) -> None:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from mcexplorer.core.catalog.body_paths import PathPart, join_path, split_path
 from mcexplorer.core.catalog.model import Operation, Schema
 
 Severity = Literal["error", "warning"]
-PathPart = str | int
 
 # How many names or values a message lists before it says "…".
 MAX_LISTED = 12
@@ -30,7 +30,6 @@ MAX_LISTED = 12
 SUGGEST_CUTOFF = 0.75
 # Loose on purpose: it catches "ann@", "ann example.com" and "ann@example" only.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_INDEX = re.compile(r"[0-9]+\]")  # the "2]" of "tags[2]"
 # Fields the API treats as email addresses though the spec gives them no format.
 _EMAIL_FIELDS = frozenset({"email_address"})
 _KIND_NAMES = {
@@ -103,23 +102,6 @@ def describe(schema: Schema) -> str:
     if schema.format:
         text += f" ({schema.format})"
     return text
-
-
-def join_path(parent: str, part: PathPart) -> str:
-    if isinstance(part, int):
-        return f"{parent}[{part}]"
-    return f"{parent}.{part}" if parent else part
-
-
-def split_path(path: str) -> list[PathPart]:
-    """`a.b[2].c` -> ["a", "b", 2, "c"]."""
-    parts: list[PathPart] = []
-    for piece in path.split(".") if path else []:
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        parts.extend(int(index[:-1]) for index in indexes if _INDEX.fullmatch(index))
-    return parts
 
 
 def _child(schema: Schema, part: PathPart) -> Schema | None:
