@@ -84,7 +84,7 @@ def import_figures(count: int) -> None:
         print(f"members import, {count} rows, sandbox: 50 ms latency, 2% 503s, separate process")
         print(f"  physical limit direct: {count * 0.05 / 10:.1f} s (rows x latency / 10 slots)")
         for via in ("direct", "batch"):
-            httpx.post(f"{url}/_sandbox/reset").raise_for_status()
+            httpx.post(f"{url}/_sandbox/reset", json={}).raise_for_status()
             report, wall = asyncio.run(import_once(api_url, key, count, via))
             stats = httpx.get(f"{url}/_sandbox/stats").json()
             print(

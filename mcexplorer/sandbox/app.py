@@ -97,6 +97,9 @@ class SandboxApp:
         self.stats = Stats()
         self._store_factory = store_factory
         self._admin = build_admin(self)
+        # Request ids come from the OS's entropy, never from the seed: they must differ from
+        # one run to the next (support tickets quote them) while data and faults repeat.
+        self._ids = random.Random()
         self.reset()
 
     # -- state -------------------------------------------------------------
@@ -104,7 +107,6 @@ class SandboxApp:
     def reset(self) -> None:
         """Account state, counters and random streams back to the seed."""
         self.store = self._store_factory(self.seed, self.dc)
-        self._ids = random.Random(f"ids:{self.seed}")
         self.rng = random.Random(f"faults:{self.seed}")
         self.stats.reset()
         self._clear_firewall()
@@ -118,8 +120,7 @@ class SandboxApp:
         self._404s_in_a_row = 0
 
     def _request_id(self) -> str:
-        """A version-4 UUID drawn from the seeded stream (what uuid.UUID(version=4) gives,
-        without building the object on every request)."""
+        """A version-4 UUID (what uuid.uuid4() gives, without building the object each time)."""
         bits = self._ids.getrandbits(128) & ~UUID_VERSION_MASK | UUID_VERSION_4
         h = f"{bits:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

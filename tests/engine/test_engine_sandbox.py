@@ -114,7 +114,7 @@ async def test_503_faults_are_retried_for_put_and_no_write_is_lost(sandbox: Sand
 async def test_post_hit_by_a_500_ends_as_unknown_and_is_sent_once(sandbox: SandboxServer) -> None:
     async with engine_for(sandbox) as engine:
         list_id = await first_list_id(engine)
-        httpx.post(f"{sandbox.url}/_sandbox/reset").raise_for_status()  # zero the counters
+        httpx.post(f"{sandbox.url}/_sandbox/reset", json={}).raise_for_status()  # zero the counters
         set_faults(sandbox, FaultConfig(rates={"500": 1.0}))
         req = ApiRequest(
             "POST",
