@@ -41,9 +41,11 @@ from mcexplorer.sandbox.faults import BEFORE_PROCESSING, FaultConfig
 from mcexplorer.sandbox.generic import generic_reply
 from mcexplorer.sandbox.html_pages import HTML_CONTENT_TYPE, cdn_502_page, firewall_page
 from mcexplorer.sandbox.limits import Stats
+from mcexplorer.sandbox.links import described_by, recorded_links
 from mcexplorer.sandbox.resources import HANDLERS
 from mcexplorer.sandbox.routing import Ctx, Reply
-from mcexplorer.sandbox.store import Store, build_store
+from mcexplorer.sandbox.seed import build_store
+from mcexplorer.sandbox.store import Store
 
 API_PREFIX = "/3.0"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -131,7 +133,11 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+        if path == API_PREFIX:
+            # The API's root is /3.0/; without the slash it redirects there.
+            location = _origin(scope) + API_PREFIX + "/"
+            await _send(send, Response(301, {"location": location, "content-length": "0"}))
+        elif path.startswith(API_PREFIX + "/"):
             await self._api(scope, receive, send)
         else:
             await self._admin(scope, receive, send)
@@ -274,6 +280,8 @@ class SandboxApp:
             role = self.store.oauth_tokens.get(credential)
         if role is None:
             raise named("APIKeyInvalid")
+        if role == "disabled":
+            raise named("UserDisabled")
         return role
 
     def dispatch(
@@ -316,6 +324,8 @@ class SandboxApp:
         if 200 <= reply.status < 300:
             if method != "GET":
                 self.stats.record_write(method, "/" + "/".join(segments), body)
+            if isinstance(reply.body, dict):
+                reply.headers.setdefault("Link", _link_header(base_url, op.template, reply.body))
             if reply.body is not None:
                 reply.body = fields.apply(reply.body, query, op.response)
         return reply
@@ -356,6 +366,16 @@ class SandboxApp:
         }
         headers.update({k.lower(): v for k, v in err.headers.items()})
         return Response(err.status, headers, _dumps(problem_document(err, request_id)))
+
+
+def _link_header(base_url: str, template: str, body: dict[str, Any]) -> str:
+    """describedBy for every JSON answer; instances with a page in the app add `dashboard`."""
+    origin = base_url[: -len(API_PREFIX)]
+    header = described_by(origin, template, "total_items" in body)
+    page = recorded_links()["dashboards"].get(template)
+    if page and "web_id" in body:
+        header += f', <{origin}/_dashboard{page.format(web_id=body["web_id"])}>; rel="dashboard"'
+    return header
 
 
 def _checked_query(op: Operation, query: dict[str, str]) -> dict[str, str]:

@@ -38,7 +38,7 @@ def test_reset_zeroes_stats_and_restores_state(api: httpx.Client, admin: httpx.C
             },
             "campaign_defaults": {
                 "from_name": "Demo",
-                "from_email": "demo@example.com",
+                "from_email": "demo@larkspurmail.com",
                 "subject": "Hi",
                 "language": "en",
             },
