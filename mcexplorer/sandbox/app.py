@@ -325,7 +325,8 @@ class SandboxApp:
             if method != "GET":
                 self.stats.record_write(method, "/" + "/".join(segments), body)
             if isinstance(reply.body, dict):
-                reply.headers.setdefault("Link", _link_header(base_url, op.template, reply.body))
+                template = reply.template or op.template
+                reply.headers.setdefault("Link", _link_header(base_url, template, reply.body))
             if reply.body is not None:
                 reply.body = fields.apply(reply.body, query, op.response)
         return reply

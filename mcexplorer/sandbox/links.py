@@ -164,4 +164,5 @@ def described_by(origin: str, template: str, collection: bool) -> str:
     if template == "/":
         return f'<{origin}/schema/3.0/Root.json>; rel="describedBy"'
     kind = "Collection" if collection else "Instance"
-    return f'<{origin}/schema/3.0/{_schema_name(template)}/{kind}.json>; rel="describedBy"'
+    name = recorded_links()["schemas"].get(template, f"{_schema_name(template)}/{kind}.json")
+    return f'<{origin}/schema/3.0/{name}>; rel="describedBy"'

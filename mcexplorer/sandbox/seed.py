@@ -108,6 +108,8 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
         status = rng.choices(statuses, weights)[0]
         member = make_member(store, list_id, email, status, joined, merge_fields=merges, tags=tags)
         member["member_rating"] = rng.randint(1, 5)
+        if status in ("unsubscribed", "cleaned"):  # the contact's own doing, or a bounce
+            store.compliance.add((list_id, member["id"]))
         members.append(member)
     for member in rng.sample(members, 3):
         key = (list_id, member["id"])
@@ -119,7 +121,7 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
     for name in params["segment_names"]:
         chosen = rng.sample(members, min(25, len(members)))
         make_segment(store, list_id, name, [m["id"] for m in chosen], when.strftime(ISO))
-    for category in params["interest_categories"]:
+    for category in params["interest_categories"] if spec.get("interests", True) else ():
         make_category(store, list_id, category["title"], category["type"], category["interests"])
     _seed_campaigns(store, params, record, when)
 

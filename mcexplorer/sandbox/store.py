@@ -35,6 +35,9 @@ class Store:
     members: dict[str, dict[str, Record]] = field(default_factory=dict)  # list_id -> hash -> member
     # (list_id, hash) of permanently deleted members: they cannot be re-added.
     forgotten: set[tuple[str, str]] = field(default_factory=set)
+    # (list_id, hash) of contacts who unsubscribed themselves or bounced: the API may not
+    # subscribe them again (an unsubscribe made through the API itself can be undone).
+    compliance: set[tuple[str, str]] = field(default_factory=set)
     # address -> wall times of its recent sign-ups on any audience (the anti-abuse check).
     signups: dict[str, list[datetime]] = field(default_factory=dict)
     merge_fields: dict[str, dict[int, Record]] = field(default_factory=dict)

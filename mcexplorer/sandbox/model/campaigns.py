@@ -30,8 +30,15 @@ def get_campaign(store: Store, campaign_id: str) -> Record:
 
 def render_campaign(store: Store, campaign: Record) -> Record:
     body = {k: v for k, v in refresh(store, campaign).items() if not k.startswith("_")}
-    recipients = dict(body["recipients"])
-    lst = store.lists.get(recipients.get("list_id", ""))
+    recipients = {
+        "list_id": "",
+        "list_is_active": False,
+        "list_name": "",
+        "segment_text": "",
+        "recipient_count": 0,
+        **body["recipients"],
+    }
+    lst = store.lists.get(recipients["list_id"])
     if lst is not None:
         subscribed = sum(
             1 for m in store.members[lst["id"]].values() if m["status"] == "subscribed"

@@ -19,8 +19,6 @@ RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost", ".local")
 # Archiving is refused for contacts in these states (405, with the methods still allowed).
 NOT_ARCHIVABLE = ("archived", "pending", "cleaned")
 ALLOWED_ON_UNARCHIVABLE = "GET, PUT"
-# A contact in these states cannot be set back to subscribed by the API, only to pending.
-COMPLIANCE_STATES = ("unsubscribed", "cleaned")
 UPDATABLE = ("email_type", "language", "vip", "location", "ip_signup", "ip_opt", "timestamp_signup")
 
 
@@ -123,7 +121,7 @@ def update(store: Store, member: Record, fields: Record) -> None:
 def _set_status(store: Store, member: Record, status: str | None) -> None:
     if status is None or status == member["status"]:
         return
-    if status == "subscribed" and member["status"] in COMPLIANCE_STATES:
+    if status == "subscribed" and (member["list_id"], member["id"]) in store.compliance:
         raise named("MemberInComplianceState")
     member["status"] = status
     if status == "subscribed":
@@ -138,6 +136,8 @@ def _rename(store: Store, member: Record, new_email: str) -> None:
     if new_hash in members:
         raise named("MemberExists", f"{new_email} is already on this audience.")
     del members[member["id"]]
+    if (member["list_id"], member["id"]) in store.compliance:
+        store.compliance.add((member["list_id"], new_hash))
     member.update(id=new_hash, email_address=new_email)
     members[new_hash] = member
 

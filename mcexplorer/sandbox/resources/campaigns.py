@@ -105,7 +105,7 @@ def delete_campaign(ctx: Ctx) -> Reply:
 @route("GET", ITEM + "/content")
 def read_content(ctx: Ctx) -> Reply:
     content = ctx.store.contents[_campaign(ctx)["id"]]
-    return item_reply(ctx, dict(content))
+    return item_reply(ctx, {k: v for k, v in content.items() if v})  # unset parts are absent
 
 
 @route("PUT", ITEM + "/content")
@@ -119,8 +119,8 @@ def put_content(ctx: Ctx) -> Reply:
             content["html"] = lookup(ctx.store.templates, template_id, "template")["html"]
         except ApiError:  # a body naming a missing template is invalid, not a missing path
             raise invalid(detail=f"The template '{template_id}' does not exist.") from None
-    content.update({k: body[k] for k in ("html", "plain_text", "url") if k in body})
-    return item_reply(ctx, dict(content))
+    apply_editable(content, body, ("html", "plain_text", "url"))
+    return item_reply(ctx, {k: v for k, v in content.items() if v})
 
 
 @route("POST", ACTIONS + "send")

@@ -46,7 +46,9 @@ def with_links(base_url: str, template: str, params: dict[str, str], record: Rec
 def item_reply(ctx: Ctx, record: Record, template: str | None = None, **params: str) -> Reply:
     """The object with links for `template` (default: the path called), params added."""
     path = template or ctx.template
-    return Reply(body=with_links(ctx.base_url, path, {**ctx.params, **params}, record))
+    return Reply(
+        body=with_links(ctx.base_url, path, {**ctx.params, **params}, record), template=path
+    )
 
 
 def paged(ctx: Ctx, items: list[Any]) -> list[Any]:
