@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,8 @@ class Replay:
         for step in self.case.get("setup", []):
             if "advance_s" in step:
                 store = self.server.app.store
-                base = store.clock  # type: ignore[union-attr]
-                store.clock = lambda: base() + step["advance_s"]  # type: ignore[union-attr]
+                later = _shifted(store.clock, float(step["advance_s"]))  # type: ignore[union-attr]
+                store.clock = later  # type: ignore[union-attr]
                 continue
             response = self.send(step)
             if response.status_code >= 300:
@@ -92,6 +92,10 @@ class Replay:
                 self.saved[step["save"]] = str(response.json()["id"])
         response = self.send(self.case["request"])
         return compare(self, response, self.case["expect"])
+
+
+def _shifted(clock: Callable[[], float], seconds: float) -> Callable[[], float]:
+    return lambda: clock() + seconds
 
 
 def _pairs(links: list[dict[str, str]]) -> set[tuple[str, str]]:
