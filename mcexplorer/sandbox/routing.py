@@ -15,6 +15,8 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # The catalog template the body describes when not the path called (a created item).
+    template: str | None = None
 
 
 @dataclass

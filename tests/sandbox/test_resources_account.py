@@ -18,7 +18,7 @@ LIST_BODY = {
     "permission_reminder": "You asked for it.",
     "campaign_defaults": {
         "from_name": "Demo",
-        "from_email": "d@example.com",
+        "from_email": "d@larkspurmail.com",
         "subject": "",
         "language": "en",
     },
