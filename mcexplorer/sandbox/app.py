@@ -318,6 +318,7 @@ class SandboxApp:
             body=body,
             base_url=base_url,
             execute=self._executor(base_url),
+            role=role,
         )
         handler = HANDLERS.get((method, op.template))
         reply = handler(ctx) if handler else generic_reply(ctx, op)

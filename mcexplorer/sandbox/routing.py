@@ -30,6 +30,7 @@ class Ctx:
     base_url: str
     # Runs another operation in-process (method, path, query, body); batches use it.
     execute: Callable[[str, str, dict[str, str], Any], Reply]
+    role: str = "owner"  # the role of the key or token that made the call
 
 
 Handler = Callable[[Ctx], Reply]
