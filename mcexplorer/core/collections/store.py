@@ -90,12 +90,11 @@ def value_variables(value: Any) -> list[str]:
 
 
 def request_variables(req: ApiRequest) -> list[str]:
-    """The variables a request needs, in order of first use: `{{name}}` in path params, query,
-    headers and body strings, and each path param left empty (it takes the variable named so)."""
+    """The variables a request needs: each path param left empty (it takes the variable named
+    so), then `{{name}}` in path params, query, headers and body strings, in order of use."""
+    names = [name for name in placeholders(req.path) if not req.path_params.get(name)]
     maps = [*req.path_params.values(), *req.query.values(), *req.headers.values()]
-    names = value_variables([*maps, req.body])
-    names += [name for name in placeholders(req.path) if not req.path_params.get(name)]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names + value_variables([*maps, req.body])))
 
 
 def resolve_request(req: ApiRequest, variables: dict[str, str]) -> ApiRequest:
