@@ -71,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     posting = sub.add_parser(
         "import-posting", help="a Posting collection (*.posting.yaml files) -> a folder"
     )
-    posting.add_argument("folder", type=Path, metavar="DIR")
+    posting.add_argument("folder", type=Path, metavar="DIR", help="a folder of *.posting.yaml")
     posting.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     posting.add_argument("--force", action="store_true", help="overwrite existing files")
     posting.set_defaults(func=_guard(_import_posting))

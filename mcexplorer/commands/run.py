@@ -64,9 +64,6 @@ def _print_result(result: RunResult) -> None:
     if result.error is not None:
         print(f"ERROR  {result.name}: {result.error}", flush=True)
         return
-    for check in result.assertions:
-        if not check.passed:
-            print(f"       assertion failed: {check.message}  [{result.name}]", flush=True)
     mark = "ok  " if result.ok else "FAIL"
     status = result.status if result.status is not None else "---"
     retries = f"  ({result.retries} retries)" if result.retries else ""
@@ -76,6 +73,9 @@ def _print_result(result: RunResult) -> None:
         f"{retries}{title}  [{result.name}]",
         flush=True,
     )
+    for check in result.assertions:
+        if not check.passed:
+            print(f"       assertion failed: {check.message}", flush=True)
 
 
 async def _send_all(

@@ -25,6 +25,7 @@ from mcexplorer.core.collections.format import (
     REQUEST_SUFFIX,
     SECRET_HEADERS,
     SECRET_NAME,
+    CollectionFileError,
     SavedRequest,
     SecretRefused,
     check_no_secrets,
@@ -46,16 +47,6 @@ _API_VERSIONS = ("3.0", "v1")  # everything up to the version segment is the bas
 _CONTENT_HEADERS = frozenset({"content-type", "accept"})  # the engine sets these
 
 
-class PostingFileError(ValueError):
-    """A Posting file that cannot be imported; names the file and, if known, the line."""
-
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
-        where = f"{path}, line {line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
-        self.path = path
-        self.line = line
-
-
 @dataclass
 class PostingRequest:
     rel: PurePosixPath  # where it goes in the new collection
@@ -67,7 +58,7 @@ class PostingImport:
     name: str
     requests: list[PostingRequest] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was dropped or skipped, and why
-    errors: list[PostingFileError] = field(default_factory=list)
+    errors: list[CollectionFileError] = field(default_factory=list)
 
     @property
     def variables(self) -> list[str]:
@@ -80,7 +71,7 @@ class _Skip(Exception):
 
 
 class _Malformed(ValueError):
-    """A field of the file is written wrongly (becomes a PostingFileError naming the file)."""
+    """A field of the file is written wrongly (becomes a CollectionFileError naming the file)."""
 
 
 def posting_to_ours(text: str) -> str:
@@ -170,26 +161,26 @@ def _body(data: dict[str, Any]) -> Any:
 
 def convert_request(data: Any, source: str) -> tuple[SavedRequest, list[str]]:
     """One Posting request (its parsed YAML) as ours, with notes on what was left out.
-    Raises PostingFileError for a malformed file, _Skip for one we cannot carry over."""
+    Raises CollectionFileError for a malformed file, _Skip for one we cannot carry over."""
     if not isinstance(data, dict):
-        raise PostingFileError(source, "expected a YAML mapping of request fields")
+        raise CollectionFileError(source, "expected a YAML mapping of request fields")
     notes: list[str] = []
     method = data.get("method", "GET")
     if not isinstance(method, str) or method.upper() not in METHODS:
-        raise PostingFileError(source, f"method must be one of {', '.join(METHODS)}")
+        raise CollectionFileError(source, f"method must be one of {', '.join(METHODS)}")
     url = data.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise PostingFileError(source, "url must be a non-empty string")
+        raise CollectionFileError(source, "url must be a non-empty string")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise PostingFileError(source, "description must be a string")
+        raise CollectionFileError(source, "description must be a string")
     try:
         headers_in = _pairs(data, "headers", notes)
         params_in = _pairs(data, "params", notes)
         given = dict(_pairs(data, "path_params", notes))
         body = _body(data)
     except _Malformed as exc:
-        raise PostingFileError(source, str(exc)) from None
+        raise CollectionFileError(source, str(exc)) from None
     segments, query_text = _split_url(url.strip())
     path, path_params = _path(segments, given)
     query: dict[str, str] = {}
@@ -218,16 +209,16 @@ def _load_yaml(path: Path, source: str) -> Any:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        raise PostingFileError(source, "not UTF-8 text") from None
+        raise CollectionFileError(source, "not UTF-8 text") from None
     except OSError as exc:
-        raise PostingFileError(source, f"cannot read it: {exc.strerror}") from None
+        raise CollectionFileError(source, f"cannot read it: {exc.strerror}") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise PostingFileError(source, f"not valid YAML ({problem})", line) from None
+        raise CollectionFileError(source, f"not valid YAML ({problem})", line) from None
 
 
 def import_posting(folder: Path) -> PostingImport:
@@ -240,7 +231,7 @@ def import_posting(folder: Path) -> PostingImport:
         try:
             saved, notes = convert_request(_load_yaml(path, str(path)), str(path))
             check_no_secrets(saved.request, saved.description)
-        except PostingFileError as exc:
+        except CollectionFileError as exc:
             out.errors.append(exc)
             continue
         except (_Skip, SecretRefused) as exc:

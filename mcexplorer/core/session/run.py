@@ -28,7 +28,7 @@ from mcexplorer.core.collections.environments import (
     load_variables,
 )
 from mcexplorer.core.collections.format import CollectionFileError, SavedRequest
-from mcexplorer.core.collections.store import Collection, load_request_file
+from mcexplorer.core.collections.store import VARIABLES_FILE, Collection, load_request_file
 from mcexplorer.core.collections.variables import SourceKind, VariableLayer, Variables
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.events import EventKind
@@ -153,10 +153,9 @@ def load_run_items(path: Path, options: VariableOptions | None = None) -> list[R
     if path.is_dir():
         coll = Collection.load(path)
         # The folder's own collection.json was read (or reported) with its requests.
+        own = str(path / VARIABLES_FILE)
         defaults = (
-            VariableLayer(SourceKind.COLLECTION, str(path), coll.variables)
-            if root == path
-            else None
+            VariableLayer(SourceKind.COLLECTION, own, coll.variables) if root == path else None
         )
         variables = load_variables(root, options, defaults)
         items = [_resolved(str(i.rel), i.saved, variables) for i in coll.items]
