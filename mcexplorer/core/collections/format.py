@@ -14,13 +14,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mcexplorer.core.collections.assertions import (
+    Assertion,
+    assertion_to_dict,
+    assertions_from_list,
+)
 from mcexplorer.core.http.request import METHODS, ApiRequest
 
 REQUEST_SUFFIX = ".request.json"
 FORMAT_TAG = "mcexplorer.request/1"
 
 _STRING_MAPS = ("path_params", "query", "headers")
-_KNOWN_KEYS = frozenset({"format", "description", "method", "path", "body", *_STRING_MAPS})
+_KNOWN_KEYS = frozenset(
+    {"format", "description", "method", "path", "body", "assertions", *_STRING_MAPS}
+)
 
 # Secrets: Mailchimp keys (<32 hex>-<dc>), MailerSend tokens, and auth-scheme header values.
 _KEY_RE = re.compile(r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b")
@@ -54,6 +61,7 @@ class SecretRefused(ValueError):
 class SavedRequest:
     request: ApiRequest
     description: str = ""
+    assertions: tuple[Assertion, ...] = ()
 
 
 def looks_secret(text: str) -> bool:
@@ -122,9 +130,20 @@ def check_no_secrets(req: ApiRequest, description: str = "") -> None:
         )
 
 
+def _assertion_secrets(assertions: tuple[Assertion, ...]) -> list[str]:
+    return [
+        f"assertion {number}"
+        for number, a in enumerate(assertions, start=1)
+        if any(looks_secret(text) for _, text in [("", a.target), *_strings_in(a.expected, "")])
+    ]
+
+
 def request_to_dict(saved: SavedRequest) -> dict[str, Any]:
     req = saved.request
+    # Written only when there are some, so files without assertions stay as they were.
+    checks = {"assertions": [assertion_to_dict(a) for a in saved.assertions]}
     return {
+        **(checks if saved.assertions else {}),
         "format": FORMAT_TAG,
         "description": saved.description,
         "method": req.method.upper(),
@@ -139,6 +158,11 @@ def request_to_dict(saved: SavedRequest) -> dict[str, Any]:
 def dumps_request(saved: SavedRequest) -> str:
     """The file text; refuses (SecretRefused) if a credential would be written."""
     check_no_secrets(saved.request, saved.description)
+    found = _assertion_secrets(saved.assertions)
+    if found:
+        raise SecretRefused(
+            f"Refusing to save a credential into a request file (found in {', '.join(found)})."
+        )
     return json.dumps(request_to_dict(saved), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -193,6 +217,10 @@ def loads_request(text: str, source: str) -> SavedRequest:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise fail(key, f"{key} must be an object of string values")
         maps[key] = value
+    try:
+        assertions = assertions_from_list(data.get("assertions", []))
+    except ValueError as exc:
+        raise fail("assertions", str(exc)) from None
     req = ApiRequest(
         method=method.upper(),
         path=path,
@@ -201,4 +229,4 @@ def loads_request(text: str, source: str) -> SavedRequest:
         headers=maps["headers"],
         body=data.get("body"),
     )
-    return SavedRequest(request=req, description=description)
+    return SavedRequest(request=req, description=description, assertions=assertions)
