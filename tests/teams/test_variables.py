@@ -19,7 +19,12 @@ from mcexplorer.core.collections.environments import (
     profile_environment_path,
     save_environment,
 )
-from mcexplorer.core.collections.format import CollectionFileError, SavedRequest, SecretRefused
+from mcexplorer.core.collections.format import (
+    SECRET_NAME,
+    CollectionFileError,
+    SavedRequest,
+    SecretRefused,
+)
 from mcexplorer.core.collections.store import Collection
 from mcexplorer.core.collections.variables import (
     SourceKind,
@@ -208,3 +213,13 @@ def test_bad_var_options_say_why(texts: list[str], words: str) -> None:
 
 def test_var_values_may_hold_equals_signs_and_the_last_one_wins() -> None:
     assert parse_assignments(["q=a=b", "x=1", "x=2"]) == {"q": "a=b", "x": "2"}
+
+
+@pytest.mark.parametrize("name", ["author", "authors", "author_id", "Author"])
+def test_an_author_is_not_a_credential(name: str) -> None:
+    assert SECRET_NAME.search(name) is None
+
+
+@pytest.mark.parametrize("name", ["auth", "Authorization", "oauth_token", "auth_header", "apikey"])
+def test_credential_names_are_still_caught(name: str) -> None:
+    assert SECRET_NAME.search(name) is not None

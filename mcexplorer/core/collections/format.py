@@ -34,7 +34,8 @@ _KEY_RE = re.compile(r"\b[0-9a-f]{32}-[a-z]{2,4}[0-9]{1,3}\b")
 _MAILERSEND_RE = re.compile(r"\bmlsn\.[0-9A-Za-z]{20,}")
 _AUTH_VALUE_RE = re.compile(r"^\s*(basic|bearer|oauth|apikey)\s+\S", re.IGNORECASE)
 # Names that say their value is a credential (an OAuth token is opaque: only its name tells).
-SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth)", re.IGNORECASE)
+# "auth" but not "author(s)": a template's author is not a credential.
+SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth(?!ors?(?![a-z])))", re.IGNORECASE)
 _SECRET_BODY_KEY = re.compile(r"^(api_?key|access_?token|token|secret|password)$", re.I)
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
