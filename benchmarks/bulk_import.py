@@ -23,19 +23,19 @@ from typing import Any
 
 import httpx
 
-from mcexplorer.core.batch_jobs import BatchJobs, PollPolicy, fetch_archive
-from mcexplorer.core.batch_results import iter_archive
-from mcexplorer.core.csv_rows import parse_csv
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.members_import import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.bulk.batch_jobs import BatchJobs, PollPolicy, fetch_archive
+from mcexplorer.core.bulk.batch_results import iter_archive
+from mcexplorer.core.bulk.csv_rows import parse_csv
+from mcexplorer.core.bulk.members_import import (
     ImportReport,
     MembersImport,
     fetch_existing,
     fetch_merge_fields,
     plan_import,
 )
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.faults import FaultConfig
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.sandbox.tarball import pack_results
@@ -50,7 +50,7 @@ def serve(conn: Any) -> None:
 
 def rows_csv(count: int, tag: str) -> str:
     lines = ["email,FNAME,LNAME"]
-    lines += [f"{tag}{n}@example.com,First{n},Last{n % 97}" for n in range(count)]
+    lines += [f"{tag}{n}@fernpost.net,First{n},Last{n % 97}" for n in range(count)]
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +84,7 @@ def import_figures(count: int) -> None:
         print(f"members import, {count} rows, sandbox: 50 ms latency, 2% 503s, separate process")
         print(f"  physical limit direct: {count * 0.05 / 10:.1f} s (rows x latency / 10 slots)")
         for via in ("direct", "batch"):
-            httpx.post(f"{url}/_sandbox/reset").raise_for_status()
+            httpx.post(f"{url}/_sandbox/reset", json={}).raise_for_status()
             report, wall = asyncio.run(import_once(api_url, key, count, via))
             stats = httpx.get(f"{url}/_sandbox/stats").json()
             print(
@@ -99,7 +99,7 @@ def import_figures(count: int) -> None:
 
 
 def archive_file(folder: Path, ops: int) -> Path:
-    response = json.dumps({"id": "abc", "email_address": "someone@example.com", "status": "ok"})
+    response = json.dumps({"id": "abc", "email_address": "someone@fernpost.net", "status": "ok"})
     results = [
         {"status_code": 200 if n % 50 else 400, "operation_id": f"op-{n}", "response": response}
         for n in range(ops)

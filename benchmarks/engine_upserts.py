@@ -32,9 +32,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest, subscriber_hash
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest, subscriber_hash
 
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
 
@@ -84,7 +84,7 @@ def sandbox_process(seed: int) -> Iterator[Sandbox]:
 
 
 def emails(n: int) -> list[str]:
-    return [f"bench.{i}@example.com" for i in range(n)]
+    return [f"bench.{i}@fernpost.net" for i in range(n)]
 
 
 def body(email: str) -> dict[str, str]:
@@ -93,13 +93,13 @@ def body(email: str) -> dict[str, str]:
 
 def prepare(box: Sandbox, latency_ms: float, rate_503: float) -> str:
     """Reset the sandbox, set the faults, and return the first list's id."""
-    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.post(f"{box.url}/_sandbox/reset", json={}).raise_for_status()
     httpx.put(f"{box.url}/_sandbox/faults", json={"latency_ms": 0}).raise_for_status()
     lists = httpx.get(f"{box.api_url}lists", params={"fields": "lists.id"}, auth=("x", box.key))
     list_id: str = lists.json()["lists"][0]["id"]
     faults = {"latency_ms": latency_ms, "rates": {"503": rate_503} if rate_503 else {}}
     httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
-    httpx.post(f"{box.url}/_sandbox/reset").raise_for_status()
+    httpx.post(f"{box.url}/_sandbox/reset", json={}).raise_for_status()
     httpx.put(f"{box.url}/_sandbox/faults", json=faults).raise_for_status()
     return list_id
 

@@ -17,9 +17,9 @@ import statistics
 import time
 from dataclasses import replace
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.widgets.json_view import JsonView

@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.widgets.resource_map import ResourceMap
@@ -121,7 +121,7 @@ async def shoot(out: Path) -> None:
 
 
 def server_reset(server: SandboxServer) -> None:
-    httpx.post(server.url + "/_sandbox/reset").raise_for_status()
+    httpx.post(server.url + "/_sandbox/reset", json={}).raise_for_status()
 
 
 def main() -> None:

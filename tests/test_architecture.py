@@ -40,7 +40,13 @@ def test_sandbox_never_imports_the_client_engine() -> None:
 
 
 def test_importing_the_core_loads_no_textual() -> None:
-    modules = sorted(p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__")
+    core = PACKAGE / "core"
+    modules = sorted(
+        ".".join(p.relative_to(core).with_suffix("").parts)
+        for p in core.rglob("*.py")
+        if p.stem != "__init__"
+    )
+    assert "http.engine" in modules  # the walk reaches the subpackages
     code = (
         "import sys\n"
         + "".join(f"import mcexplorer.core.{m}\n" for m in modules)
@@ -49,3 +55,32 @@ def test_importing_the_core_loads_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_explorer_paints_its_first_frame_without_the_engine_or_httpx(tmp_path: Path) -> None:
+    """The engine and httpx (~100 ms of imports) load after the first frame, not before it."""
+    code = f"""
+import asyncio, sys
+from mcexplorer.tui.app import ExplorerApp
+from mcexplorer.tui.screens.explorer import ExplorerScreen
+
+seen = {{}}
+
+class Probe(ExplorerScreen):
+    def _first_frame_shown(self):
+        seen["loaded"] = sorted(
+            m for m in ("httpx", "mcexplorer.core.http.engine", "mcexplorer.core.session.session")
+            if m in sys.modules
+        )
+        self.app.exit()
+
+app = ExplorerApp(collections_dir={str(tmp_path)!r}, history=False)
+app.explorer = Probe()
+app.explorer.collections_dir = {str(tmp_path)!r}
+asyncio.run(app.run_async(headless=True, size=(120, 40)))
+print(",".join(seen["loaded"]) or "none")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip().splitlines()[-1] == "none"

@@ -12,7 +12,7 @@ from typing import TypeVar
 from mcexplorer.commands.output import error
 from mcexplorer.commands.target import TargetError, add_target_options, open_target
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.batch import (
+from mcexplorer.core.bulk.batch import (
     BatchOperation,
     BatchSourceError,
     ComposedBatch,
@@ -23,15 +23,15 @@ from mcexplorer.core.batch import (
     validate_batch,
     write_operations_csv,
 )
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, BatchStatus
-from mcexplorer.core.batch_results import ArchiveError, OperationResult, iter_archive
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection
-from mcexplorer.core.csv_rows import write_csv
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import HistoryError, HistoryStore
-from mcexplorer.core.request import ApiRequest, parse_body_text
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchJobs, BatchStatus
+from mcexplorer.core.bulk.batch_results import ArchiveError, OperationResult, iter_archive
+from mcexplorer.core.bulk.csv_rows import write_csv
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection
+from mcexplorer.core.history.store import HistoryError, HistoryStore
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest, parse_body_text
+from mcexplorer.core.problems.glossary import Glossary
 
 T = TypeVar("T")
 RESULT_COLUMNS = ["operation_id", "status_code", "title", "meaning", "detail"]
@@ -139,7 +139,7 @@ def _history_requests(ids: str) -> list[tuple[str, ApiRequest]]:
         entry = store.get(int(raw))
         if entry is None:
             raise BatchSourceError(f"--history: no history entry {raw}")
-        found.append((f"history-{raw}", entry.request))
+        found.append((f"history-{raw}", entry.outcome.request))
     return found
 
 

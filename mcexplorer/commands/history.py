@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.bundle import write_bundle
-from mcexplorer.core.history import (
+from mcexplorer.core.history.bundle import write_bundle
+from mcexplorer.core.history.store import (
     HistoryEntry,
     HistoryError,
     HistoryFilter,
@@ -86,11 +86,12 @@ def _retention(args: argparse.Namespace, store: HistoryStore) -> int:
 
 
 def _line(entry: HistoryEntry) -> str:
-    status = str(entry.status) if entry.status is not None else "---"
-    title = f"  {entry.problem.title}" if entry.problem and not entry.ok else ""
+    outcome = entry.outcome
+    status = str(outcome.status) if outcome.status is not None else "---"
+    title = f"  {outcome.problem.title}" if outcome.problem and not outcome.ok else ""
     return (
-        f"{entry.id:>6}  {entry.started_at[:19]}  {status}  {entry.method:<6} {entry.url}"
-        f"  {entry.elapsed_ms:.0f} ms{title}"
+        f"{entry.id:>6}  {outcome.started_at[:19]}  {status}  {outcome.method:<6} {outcome.url}"
+        f"  {outcome.elapsed_ms:.0f} ms{title}"
     )
 
 
@@ -122,17 +123,17 @@ def _show(args: argparse.Namespace, store: HistoryStore) -> int:
     print(_line(entry))
     print(
         f"profile: {entry.profile or '-'}   dc: {entry.dc or '-'}   "
-        f"x-request-id: {entry.x_request_id or '-'}"
+        f"x-request-id: {entry.outcome.x_request_id or '-'}"
     )
-    if entry.problem:
-        print(f"problem: {entry.problem.title}: {entry.problem.detail}")
-    for event in entry.attempts:
+    if entry.outcome.problem:
+        print(f"problem: {entry.outcome.problem.title}: {entry.outcome.problem.detail}")
+    for event in entry.outcome.attempts:
         extra = f" {event.status}" if event.status is not None else ""
         print(f"  attempt {event.attempt}: {event.kind.value}{extra}")
     print()
-    print(entry.body_text())
+    print(entry.outcome.body.decode("utf-8", "replace"))
     if entry.body_truncated:
-        print(f"[body truncated: {len(entry.body)} of {entry.body_size} bytes kept]")
+        print(f"[body truncated: {len(entry.outcome.body)} of {entry.body_size} bytes kept]")
     return 0
 
 

@@ -10,18 +10,18 @@ import os
 import sys
 from collections.abc import Callable
 
-from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.keys import (
+from mcexplorer.core.accounts.keys import (
     BaseUrlError,
     Credentials,
     KeyFormatError,
     mask,
     normalize_base_url,
 )
-from mcexplorer.core.profiles import Accounts, Profile, ProfileError, check_profile_name
-from mcexplorer.core.secrets import InsecureFileSecretStore, SecretStoreError, StoreKind
-from mcexplorer.core.target import ENV_FOR_PROVIDER
-from mcexplorer.core.verify import VerifyError, oauth_metadata, verify_credentials
+from mcexplorer.core.accounts.profiles import Accounts, Profile, ProfileError, check_profile_name
+from mcexplorer.core.accounts.secrets import InsecureFileSecretStore, SecretStoreError, StoreKind
+from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
+from mcexplorer.core.accounts.verify import VerifyError, oauth_metadata, verify_credentials
+from mcexplorer.core.atomic import SaveError
 
 USER_ERRORS = (ProfileError, KeyFormatError, BaseUrlError, SecretStoreError, SaveError)
 
@@ -58,22 +58,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     remove = sub.add_parser("remove", help="delete a profile and its secret")
     remove.add_argument("name")
-    remove.set_defaults(
-        func=_guard(lambda a, acc: _done(acc.remove(a.name), f"Removed {a.name!r}."))
-    )
+    remove.set_defaults(func=_guard(_remove))
 
     rename = sub.add_parser("rename", help="rename a profile (moves its secret)")
     rename.add_argument("old")
     rename.add_argument("new")
-    rename.set_defaults(
-        func=_guard(lambda a, acc: _done(acc.rename(a.old, a.new), f"Renamed to {a.new!r}."))
-    )
+    rename.set_defaults(func=_guard(_rename))
 
     default = sub.add_parser("default", help="make a profile the default")
     default.add_argument("name")
-    default.set_defaults(
-        func=_guard(lambda a, acc: _done(acc.set_default(a.name), f"Default: {a.name!r}."))
-    )
+    default.set_defaults(func=_guard(_default))
 
     show = sub.add_parser("show", help="a profile's metadata (never the secret)")
     show.add_argument("name")
@@ -99,8 +93,21 @@ def _guard(
     return run
 
 
-def _done(_: object, message: str) -> int:
-    print(message)
+def _remove(args: argparse.Namespace, accounts: Accounts) -> int:
+    accounts.remove(args.name)
+    print(f"Removed {args.name!r}.")
+    return 0
+
+
+def _rename(args: argparse.Namespace, accounts: Accounts) -> int:
+    accounts.rename(args.old, args.new)
+    print(f"Renamed to {args.new!r}.")
+    return 0
+
+
+def _default(args: argparse.Namespace, accounts: Accounts) -> int:
+    accounts.set_default(args.name)
+    print(f"Default: {args.name!r}.")
     return 0
 
 

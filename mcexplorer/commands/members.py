@@ -9,27 +9,23 @@ from pathlib import Path
 
 from mcexplorer.commands.output import error
 from mcexplorer.commands.target import TargetError, add_target_options, open_target
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, BatchStatus
-from mcexplorer.core.batch_results import ArchiveError
-from mcexplorer.core.csv_rows import CsvFileError, read_csv_file
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import Journal, JournalError, journal_path_for
-from mcexplorer.core.members_import import (
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchStatus
+from mcexplorer.core.bulk.batch_results import ArchiveError
+from mcexplorer.core.bulk.csv_rows import CsvFileError
+from mcexplorer.core.bulk.import_journal import JournalError, journal_path_for
+from mcexplorer.core.bulk.members_import import (
     STATUSES,
     ImportPlan,
     ImportReport,
     ImportSetupError,
-    MembersImport,
     RowOutcome,
-    fetch_existing,
-    fetch_merge_fields,
-    plan_import,
-    write_failed_csv,
 )
-from mcexplorer.core.progress import ProgressMeter, ProgressPrinter
-from mcexplorer.core.slots import MAX_LIMIT
-from mcexplorer.core.target import Target
+from mcexplorer.core.bulk.progress import ProgressMeter, ProgressPrinter
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.slots import MAX_LIMIT
+from mcexplorer.core.session.members import ImportRun, preview_import, run_import
 
 MAX_SHOWN_INVALID = 50
 
@@ -80,13 +76,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp.set_defaults(func=_import)
 
 
-def _failed_path(args: argparse.Namespace) -> Path:
-    if args.failed_csv is not None:
-        return Path(args.failed_csv)
-    source: Path = args.file
-    return source.with_name(source.stem + ".failed.csv")
-
-
 def _print_invalid(plan: ImportPlan) -> None:
     if not plan.invalid:
         return
@@ -97,57 +86,47 @@ def _print_invalid(plan: ImportPlan) -> None:
         print(f"  ... and {len(plan.invalid) - MAX_SHOWN_INVALID} more", file=sys.stderr)
 
 
-async def _run(args: argparse.Namespace, target: Target, journal_path: Path) -> ImportReport:
-    table = read_csv_file(args.file)
+async def _run(args: argparse.Namespace, target: Target) -> ImportReport:
     async with Engine(target.base_url, target.credentials) as engine:
-        merge_fields = await fetch_merge_fields(engine, args.list_id)
-        plan = plan_import(args.list_id, table, merge_fields)
-        _print_invalid(plan)
-        existing = await fetch_existing(engine, args.list_id)
-        opener = Journal.resume if args.resume else Journal.start
-        with opener(journal_path, args.list_id) as journal:
-            meter = ProgressMeter(len(plan.rows))
-            printer = ProgressPrinter(sys.stderr, meter, label="import")
+        preview = await preview_import(engine, args.list_id, args.file)
+        _print_invalid(preview.plan)
+        meter = ProgressMeter(len(preview.plan.rows))
+        printer = ProgressPrinter(sys.stderr, meter, label="import")
 
-            def on_row(outcome: RowOutcome) -> None:
-                meter.advance(failed=outcome.result == "failed")
-                printer.update()
+        def on_row(outcome: RowOutcome) -> None:
+            meter.advance(failed=outcome.result == "failed")
+            printer.update()
 
-            def on_status(current: BatchStatus) -> None:
-                print(f"\n{current.line()}" if printer.tty else current.line(), file=sys.stderr)
+        def on_status(current: BatchStatus) -> None:
+            print(f"\n{current.line()}" if printer.tty else current.line(), file=sys.stderr)
 
-            job = MembersImport(
-                engine,
-                plan,
-                status_if_new=args.status_if_new,
-                journal=journal,
-                existing=existing,
-                on_row=on_row,
-            )
-            if args.via == "batch":
-                report = await job.run_batch(BatchJobs(engine), on_status=on_status)
-            else:
-                report = await job.run_direct(args.concurrency)
-            printer.finish()
-            _finish(args, plan, report, journal)
-        return report
+        run = await run_import(
+            engine,
+            preview.plan,
+            args.file,
+            via=args.via,
+            concurrency=args.concurrency,
+            status_if_new=args.status_if_new,
+            resume=args.resume,
+            failed_csv=args.failed_csv,
+            on_row=on_row,
+            on_status=on_status,
+        )
+        printer.finish()
+    _finish(args, run)
+    return run.report
 
 
-def _finish(
-    args: argparse.Namespace, plan: ImportPlan, report: ImportReport, journal: Journal
-) -> None:
+def _finish(args: argparse.Namespace, run: ImportRun) -> None:
+    report = run.report
     print(report.summary())
     print(f"{report.requests} member writes sent ({args.via})")
     for failed in report.failed[:MAX_SHOWN_INVALID]:
         print(f"  line {failed.row.line}: {failed.row.email}: {failed.reason}", file=sys.stderr)
-    if report.failed or report.invalid:
-        path = _failed_path(args)
-        count = write_failed_csv(path, plan, report)
-        print(f"{count} rows to fix and re-run: {path}")
-    if not report.failed:
-        journal.discard()  # everything sendable is done; nothing left to resume
-    else:
-        print(f"journal kept: {journal.path} (--resume sends only the rest)", file=sys.stderr)
+    if run.failed_csv is not None:
+        print(f"{run.failed_rows} rows to fix and re-run: {run.failed_csv}")
+    if run.journal is not None:
+        print(f"journal kept: {run.journal} (--resume sends only the rest)", file=sys.stderr)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -168,7 +147,7 @@ def _import(args: argparse.Namespace) -> int:
         with open_target(args) as target:
             if target.notice:
                 print(target.notice, file=sys.stderr)
-            report = asyncio.run(_run(args, target, journal_path))
+            report = asyncio.run(_run(args, target))
     except (TargetError, CsvFileError, ImportSetupError, JournalError) as exc:
         error(f"{exc} (nothing was sent)" if not isinstance(exc, TargetError) else str(exc))
         return 2

@@ -16,10 +16,10 @@ from pygments import highlight
 from pygments.formatters import TerminalFormatter
 from pygments.lexers import JsonLexer
 
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.glossary import GlossaryEntry
-from mcexplorer.core.problem import Problem
-from mcexplorer.core.repeat import RepeatSummary
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.repeat import RepeatSummary
+from mcexplorer.core.problems.glossary import GlossaryEntry
+from mcexplorer.core.problems.problem import Problem
 
 
 def wants_color(stream: TextIO) -> bool:

@@ -21,15 +21,12 @@ from mcexplorer.commands.output import (
     render_timeline,
 )
 from mcexplorer.commands.target import Target, TargetError, add_target_options, open_target
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.engine import Engine, Outcome
-from mcexplorer.core.events import EventKind
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import Recorder
-from mcexplorer.core.keys import AuthKind, dc_of_host
-from mcexplorer.core.repeat import repeat
-from mcexplorer.core.request import (
+from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
+from mcexplorer.core.http.curl import to_curl
+from mcexplorer.core.http.outcome import Outcome
+from mcexplorer.core.http.request import (
     ApiRequest,
+    PreparedRequest,
     RequestInvalid,
     ValidationIssue,
     apply_params,
@@ -37,10 +34,10 @@ from mcexplorer.core.request import (
     placeholders,
     split_assignment,
     subscriber_hash,
-    to_curl,
 )
-from mcexplorer.core.retry import RetryPolicy
-from mcexplorer.core.target import ENV_FOR_PROVIDER
+from mcexplorer.core.http.retry import RetryPolicy
+from mcexplorer.core.session.explain import Explanation
+from mcexplorer.core.session.session import Session
 
 API_PREFIX = "/3.0/"
 
@@ -110,7 +107,8 @@ def _body(text: str) -> Any:
 
 
 def build_request(args: argparse.Namespace) -> ApiRequest:
-    """The request the options describe; raises RequestInvalid naming what is wrong."""
+    """The request the options describe (checked when it is prepared); raises RequestInvalid
+    for options that cannot make one."""
     path = args.path if args.path.startswith("/") else "/" + args.path
     if path.startswith(API_PREFIX):  # pasted from a full URL: the base already has /3.0/
         path = path[len(API_PREFIX) - 1 :]
@@ -144,7 +142,6 @@ def build_request(args: argparse.Namespace) -> ApiRequest:
         if req.method == "POST":
             raise _issue("method", "--method-override is for PUT, PATCH or DELETE sent as POST")
         req = req.with_method_override()
-    req.check()
     return req
 
 
@@ -161,6 +158,7 @@ def run_send(args: argparse.Namespace) -> int:
     try:
         _check_numbers(args)
         req = build_request(args)
+        prepared = req.prepare()
     except RequestInvalid as exc:
         for issue in exc.issues:
             error(f"invalid request: {issue}")
@@ -172,7 +170,7 @@ def run_send(args: argparse.Namespace) -> int:
             if args.curl:
                 print(_curl(req, target))
                 return 0
-            return asyncio.run(_send(args, req, target))
+            return asyncio.run(_send(args, prepared, target))
     except TargetError as exc:
         error(str(exc))
         return 2
@@ -184,67 +182,37 @@ def _curl(req: ApiRequest, target: Target) -> str:
     return to_curl(req, target.base_url, creds, env_var=env_var)
 
 
-async def _send(args: argparse.Namespace, req: ApiRequest, target: Target) -> int:
-    policy = RetryPolicy(max_attempts=args.max_attempts)
-    record = Recorder(
-        profile=target.profile,
-        base_url=target.base_url,
-        credentials=target.credentials,
-        enabled=not args.no_history,
+async def _send(args: argparse.Namespace, req: PreparedRequest, target: Target) -> int:
+    async with Session(
+        target,
+        limit=args.limit,
+        policy=RetryPolicy(max_attempts=args.max_attempts),
+        history=not args.no_history,
         warn=error,
-    )
-    async with Engine(
-        target.base_url, target.credentials, limit=args.limit, policy=policy
-    ) as engine:
+    ) as session:
         if args.repeat is not None:
-            summary, outcomes = await repeat(engine, req, args.repeat, args.concurrency)
-            for each in outcomes:
-                record(each)
+            summary, outcomes = await session.repeat(req, args.repeat, args.concurrency)
             if args.json:
-                doc = {"target": target.label, "summary": summary.to_dict()}
+                doc: dict[str, Any] = {"target": target.label, "summary": summary.to_dict()}
                 doc["outcomes"] = [o.to_dict() for o in outcomes]
                 print_json(doc)
             else:
                 print(render_summary(summary))
             return 0 if summary.ok == summary.sent else 1
-        outcome = await engine.send(req)
-        record(outcome)
-        ctx = await _context(engine, outcome, target) if not outcome.ok else None
-    return _report(args, outcome, target, ctx)
-
-
-async def _context(engine: Engine, outcome: Outcome, target: Target) -> DiagnosisContext:
-    """What the diagnosis needs; the role costs one cheap GET, and only for a 403."""
-    creds = target.credentials
-    slot = next((e for e in reversed(outcome.attempts) if e.kind is EventKind.SLOT_ACQUIRED), None)
-    role = None
-    if outcome.status == 403 and creds is not None and creds.kind is not AuthKind.TOKEN:
-        root = await engine.send(ApiRequest(path="/", query={"fields": "role"}))
-        data = root.json() if root.ok else None
-        role = data.get("role") if isinstance(data, dict) else None
-    return DiagnosisContext(
-        key_dc=creds.dc if creds else None,
-        host_dc=dc_of_host(target.base_url),
-        role=role,
-        in_use=slot.in_use if slot else None,
-        limit=slot.limit if slot else None,
-        base_url=target.base_url,
-        method=outcome.method,
-    )
+        outcome = await session.send(req)
+        explained = await session.explain(outcome)
+    return _report(args, outcome, target, explained)
 
 
 def _report(
-    args: argparse.Namespace, outcome: Outcome, target: Target, ctx: DiagnosisContext | None
+    args: argparse.Namespace, outcome: Outcome, target: Target, explained: Explanation | None
 ) -> int:
-    problem = outcome.problem if not outcome.ok else None
-    entry = Glossary.load().lookup(problem) if problem else None
-    hints = diagnose(problem, ctx) if problem and ctx else []
     if args.json:
         doc = {
             "target": target.label,
             "outcome": outcome.to_dict(),
-            "glossary": entry.key if entry else None,
-            "diagnosis": hints,
+            "glossary": explained.entry.key if explained and explained.entry else None,
+            "diagnosis": explained.hints if explained else [],
         }
         print_json(doc)
         return 0 if outcome.ok else 1
@@ -264,8 +232,8 @@ def _report(
         return 0
     if outcome.unknown_outcome:
         print(f"? outcome unknown: {outcome.gave_up}")
-    if problem is not None:
-        print(render_problem(problem, entry, hints))
+    if explained is not None:
+        print(render_problem(explained.problem, explained.entry, explained.hints))
     print("\nAttempts:")
     print(render_timeline(outcome.attempts))
     return 1

@@ -1,7 +1,7 @@
 """Shared options that pick the account a command talks to, and opening that target.
 
 `--sandbox` starts the embedded sandbox for the length of the command; otherwise the account
-comes from `mcexplorer.core.target.resolve_target` (profile, environment, `--key-env`).
+comes from `mcexplorer.core.accounts.target.resolve_target` (profile, environment, `--key-env`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.profiles import Accounts, ProfileError
-from mcexplorer.core.target import Target, TargetError, resolve_target
+from mcexplorer.core.accounts.keys import Provider
+from mcexplorer.core.accounts.profiles import Accounts, ProfileError
+from mcexplorer.core.accounts.target import Target, TargetError, resolve_target
 
 __all__ = ["Target", "TargetError", "add_target_options", "open_target"]
 
@@ -53,12 +53,9 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
         from mcexplorer.sandbox.server import SandboxServer  # the server loads only when asked
 
         # `mcexplorer --sandbox --provider mailersend send ...` picks the MailerSend sandbox.
-        if getattr(args, "tui_provider", "mailchimp") == "mailersend":
-            with SandboxServer(provider="mailersend") as server:
-                yield Target(Credentials.mailersend(server.demo_key), server.api_url, "sandbox")
-            return
-        with SandboxServer() as server:
-            yield Target(Credentials.api_key(server.demo_key), server.api_url, "sandbox")
+        provider = Provider(getattr(args, "tui_provider", Provider.MAILCHIMP.value))
+        with SandboxServer(provider=provider.value) as server:
+            yield Target.for_sandbox(provider, server.demo_key, server.api_url)
         return
     try:
         accounts = Accounts()

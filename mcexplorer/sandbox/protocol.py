@@ -49,7 +49,7 @@ def protocol_class(transports: Transports) -> type[asyncio.Protocol]:
     """uvicorn's httptools protocol on a corked transport, tracked in `transports`."""
 
     class SandboxProtocol(HttpToolsProtocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
             corked = CorkedTransport(transport)  # type: ignore[arg-type]
             super().connection_made(corked)  # type: ignore[arg-type]
             if self.client:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.clock import Clock
-    from mcexplorer.core.target import Target
     from mcexplorer.sandbox.server import SandboxServer
     from mcexplorer.tui.screens.first_run import FirstRunChoice
 
@@ -96,25 +96,21 @@ class ExplorerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _start_sandbox(self) -> None:
-        from mcexplorer.core.keys import Credentials
-        from mcexplorer.core.target import Target
+        from mcexplorer.core.accounts.keys import Provider
+        from mcexplorer.core.accounts.target import Target
         from mcexplorer.sandbox.server import SandboxServer
 
         server = SandboxServer(provider=self.provider)
         server.start()
         self.server = server
-        if self.provider == "mailersend":
-            credentials = Credentials.mailersend(server.demo_key)
-        else:
-            credentials = Credentials.api_key(server.demo_key)
-        target = Target(credentials, server.api_url, f"sandbox {credentials.masked}")
+        target = Target.for_sandbox(Provider(self.provider), server.demo_key, server.api_url)
         self.call_from_thread(self.explorer.connect, target)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _open_profile(self, name: str | None) -> None:
         """Resolve the profile (the keyring can be slow); no account → the first-run screen."""
-        from mcexplorer.core.profiles import Accounts, ProfileError
-        from mcexplorer.core.target import TargetError, resolve_target
+        from mcexplorer.core.accounts.profiles import Accounts, ProfileError
+        from mcexplorer.core.accounts.target import TargetError, resolve_target
 
         try:
             accounts = Accounts()

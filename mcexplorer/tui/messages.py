@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mcexplorer.core.engine import Outcome
-    from mcexplorer.core.events import AttemptEvent
-    from mcexplorer.core.request import ApiRequest
-    from mcexplorer.core.slots import SlotSnapshot
+    from mcexplorer.core.http.events import AttemptEvent
+    from mcexplorer.core.http.outcome import Outcome
+    from mcexplorer.core.http.request import ApiRequest
+    from mcexplorer.core.http.slots import SlotSnapshot
+    from mcexplorer.core.session.explain import Explanation
 
 
 class LayoutFinished(Message):
@@ -47,6 +48,7 @@ class ResponseReceived(Message):
     """A request finished: a response, a problem, or a transport failure."""
 
     outcome: Outcome
+    explanation: Explanation | None  # None for a success
 
 
 @dataclass

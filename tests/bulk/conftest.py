@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.sandbox.server import SandboxServer
 from tests import sandbox_fixtures
 

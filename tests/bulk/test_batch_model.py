@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mcexplorer.core.batch import (
+from mcexplorer.core.bulk.batch import (
     BatchOperation,
     batch_payload,
     compose_from_files,
@@ -13,9 +13,9 @@ from mcexplorer.core.batch import (
     validate_batch,
     write_operations_csv,
 )
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection
+from mcexplorer.core.http.request import ApiRequest
 from tests.bulk.conftest import write
 
 

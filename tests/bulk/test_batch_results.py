@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcexplorer.core import batch_results
-from mcexplorer.core.batch_results import ArchiveError, iter_archive, iter_json_array
+from mcexplorer.core.bulk import batch_results
+from mcexplorer.core.bulk.batch_results import ArchiveError, iter_archive, iter_json_array
 
 
 def archive(files: dict[str, bytes]) -> io.BytesIO:

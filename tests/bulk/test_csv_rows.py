@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcexplorer.core.csv_rows import BOM, CsvFileError, parse_csv
+from mcexplorer.core.bulk.csv_rows import BOM, CsvFileError, parse_csv
 
 # Any text a cell may hold, including quotes, commas, line breaks and non-ASCII letters;
 # NUL cannot be written by the csv module and "\r" alone is not a line ending we keep.

@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from mcexplorer.core.collection_edits import (
+from mcexplorer.core.collections.edits import (
     default_collections_path,
     delete_request,
     duplicate_request,
@@ -14,9 +14,9 @@ from mcexplorer.core.collection_edits import (
     request_rel,
     unresolve_request,
 )
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection, SaveConflict
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection, SaveConflict
+from mcexplorer.core.http.request import ApiRequest
 
 MEMBERS = ApiRequest("GET", "/lists/{list_id}/members", {"list_id": ""}, {"count": "{{page}}"})
 

@@ -10,9 +10,9 @@ import pytest
 
 from mcexplorer.core import atomic
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collection_format import SavedRequest, SecretRefused
-from mcexplorer.core.collections import Collection, SaveConflict, resolve_request
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.collections.format import SavedRequest, SecretRefused
+from mcexplorer.core.collections.store import Collection, SaveConflict, resolve_request
+from mcexplorer.core.http.request import ApiRequest
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 

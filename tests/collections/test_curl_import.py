@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.collection_format import SecretRefused
-from mcexplorer.core.curl_import import CurlImportError, parse_curl
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest, to_curl
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.collections.curl_import import CurlImportError, parse_curl
+from mcexplorer.core.collections.format import SecretRefused
+from mcexplorer.core.http.curl import to_curl
+from mcexplorer.core.http.request import ApiRequest
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 BASE = "https://us6.api.mailchimp.com/3.0/"

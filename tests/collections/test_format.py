@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcexplorer.core.collection_format import (
+from mcexplorer.core.collections.format import (
     SECRET_NAME,
     CollectionFileError,
     SavedRequest,
@@ -16,7 +16,7 @@ from mcexplorer.core.collection_format import (
     dumps_request,
     loads_request,
 )
-from mcexplorer.core.request import METHODS, ApiRequest
+from mcexplorer.core.http.request import METHODS, ApiRequest
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 OPAQUE = "5c6ccc561059aa386da9d112215bae55"

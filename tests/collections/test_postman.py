@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.collections import Collection, SaveConflict
-from mcexplorer.core.postman import PostmanImportError, import_postman, write_collection
+from mcexplorer.core.collections.postman import PostmanImportError, import_postman, write_collection
+from mcexplorer.core.collections.store import Collection, SaveConflict
 
 FIXTURE = (
     Path(__file__).parent.parent

@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.history import HistoryFilter, HistoryStore, default_history_path
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection
+from mcexplorer.core.history.store import HistoryFilter, HistoryStore, default_history_path
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 
 KEY_ENV = "MCX_RUN_TEST_KEY"
@@ -78,7 +78,7 @@ def test_a_collection_runs_green_through_faults(
     store = HistoryStore(default_history_path())
     assert store.count() == 48
     assert flaky.demo_key.encode() not in default_history_path().read_bytes()
-    assert all(e.profile is None and e.ok for e in store.list(HistoryFilter(limit=100)))
+    assert all(e.profile is None and e.outcome.ok for e in store.list(HistoryFilter(limit=100)))
 
     assert main([*base, "--no-history", "--report", str(report_xml)]) == 0
     suite = ET.parse(report_xml).getroot().find("testsuite")

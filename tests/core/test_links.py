@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.links import METHODS, Link, links_of, parse_links, split_href
+from mcexplorer.core.http.links import METHODS, Link, links_of, parse_links, split_href
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

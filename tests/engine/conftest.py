@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.retry import RetryPolicy
 
 BASE = "http://127.0.0.1:9/3.0/"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from tests.engine.conftest import BASE
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.engine import Engine, environment_proxy
-from mcexplorer.core.request import ApiRequest, RequestInvalid
-from mcexplorer.core.retry import Failure, decide
-from mcexplorer.core.transport import HttpxExchange, LeanTransport
+from mcexplorer.core.http.engine import Engine, environment_proxy
+from mcexplorer.core.http.request import ApiRequest, RequestInvalid
+from mcexplorer.core.http.retry import Failure, decide
+from mcexplorer.core.http.transport import HttpxExchange, LeanTransport
 
 
 def test_no_proxy_means_the_lean_transport(monkeypatch: pytest.MonkeyPatch) -> None:

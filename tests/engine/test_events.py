@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.request import ApiRequest
 from tests.engine.conftest import Script, answer, make_engine
 
 

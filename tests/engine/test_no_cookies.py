@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.request import ApiRequest
 from tests.engine.conftest import make_engine
 
 

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.curl import to_curl
+from mcexplorer.core.http.request import (
     ApiRequest,
     RequestInvalid,
     apply_params,
     parse_body_text,
     split_assignment,
     subscriber_hash,
-    to_curl,
 )
 
 KEY = "0123456789abcdef0123456789abcdef-us6"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.request import ApiRequest
 
 
 def test_a_question_mark_in_the_path_is_a_validation_issue() -> None:

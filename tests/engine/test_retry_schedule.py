@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.events import EventKind
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.retry import Failure, RetryBudget, decide
+from mcexplorer.core.http.events import EventKind
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.retry import Failure, RetryBudget, decide
 from tests.engine.conftest import Script, answer, make_engine, refused, sent_then
 
 GET = ApiRequest("GET", "/lists")

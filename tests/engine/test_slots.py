@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.slots import SlotSnapshot, SlotTransport
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.slots import SlotGate, SlotSnapshot
 from tests.engine.conftest import Script, answer, make_engine
 
 
@@ -43,20 +42,6 @@ async def test_never_more_than_limit_in_flight_and_the_rest_queue() -> None:
     outcomes = await asyncio.gather(*tasks)
     assert all(o.ok for o in outcomes) and gate.peak == 3
     assert engine.snapshot() == SlotSnapshot(3, 3, 0, 0, 3)
-
-
-class Chunks(httpx.AsyncByteStream):
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield b"x"
-
-
-async def test_slot_released_when_the_body_is_closed() -> None:
-    slots = SlotTransport(httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks())), 1)
-    async with httpx.AsyncClient(transport=slots) as client:
-        response = await client.send(client.build_request("GET", "http://t/"), stream=True)
-        assert slots.snapshot().in_flight == 1
-        await response.aread()
-        assert slots.snapshot().in_flight == 0
 
 
 async def test_slot_released_when_the_attempt_fails() -> None:
@@ -98,29 +83,60 @@ async def test_a_cancelled_waiter_leaves_the_queue() -> None:
 
 
 async def test_429_shrinks_the_effective_limit_and_calm_grows_it_back() -> None:
-    statuses = [429, 429] + [200] * 30
-    slots = SlotTransport(
-        httpx.MockTransport(lambda r: httpx.Response(statuses.pop(0))), 10, grow_after=10
-    )
-    async with httpx.AsyncClient(transport=slots) as client:
-        await client.get("http://t/")
-        assert slots.snapshot().effective_limit == 7  # floor(10 * 0.7)
-        await client.get("http://t/")
-        assert slots.snapshot().effective_limit == 4  # floor(7 * 0.7)
-        for _ in range(10):
-            await client.get("http://t/")
-        assert slots.snapshot().effective_limit == 5
-        for _ in range(20):
-            await client.get("http://t/")
-        assert slots.snapshot().effective_limit == 7
+    gate = SlotGate(10, grow_after=10, monotonic=ManualClock().monotonic)
+    gate.observe(429)
+    assert gate.snapshot().effective_limit == 7  # floor(10 * 0.7)
+    gate.observe(429)
+    assert gate.snapshot().effective_limit == 4  # floor(7 * 0.7)
+    for _ in range(10):
+        gate.observe(200)
+    assert gate.snapshot().effective_limit == 5
+    for _ in range(20):
+        gate.observe(200)
+    assert gate.snapshot().effective_limit == 7
 
 
-async def test_shrink_never_goes_below_one() -> None:
-    slots = SlotTransport(httpx.MockTransport(lambda r: httpx.Response(429)), 2)
-    async with httpx.AsyncClient(transport=slots) as client:
-        for _ in range(4):
-            await client.get("http://t/")
-    assert slots.snapshot().effective_limit == 1
+def test_shrink_never_goes_below_one() -> None:
+    gate = SlotGate(2, monotonic=ManualClock().monotonic)
+    for _ in range(4):
+        gate.observe(429)
+    assert gate.snapshot().effective_limit == 1
+
+
+def test_an_idle_gate_recovers_its_limit_with_time() -> None:
+    clock = ManualClock()
+    gate = SlotGate(10, recover_s=2.0, monotonic=clock.monotonic)
+    for _ in range(3):
+        gate.observe(429)
+    assert gate.snapshot().effective_limit == 2  # 10 -> 7 -> 4 -> 2
+    clock.advance(1.9)
+    assert gate.snapshot().effective_limit == 2
+    clock.advance(0.2)
+    assert gate.snapshot().effective_limit == 3
+    clock.advance(60)
+    assert gate.snapshot().effective_limit == 10
+
+
+async def test_recovery_with_time_lets_queued_requests_through() -> None:
+    clock = ManualClock()
+    gate = SlotGate(2, recover_s=2.0, monotonic=clock.monotonic)
+    gate.observe(429)  # effective 1
+    await gate.acquire()
+    waiting = asyncio.create_task(gate.acquire())
+    await asyncio.sleep(0)
+    assert gate.snapshot().queued == 1
+    clock.advance(2.0)
+    gate.snapshot()  # any look at the gate applies the recovery
+    await asyncio.wait_for(waiting, 1)
+    assert gate.snapshot().in_flight == 2
+
+
+async def test_a_reproduced_429_leaves_the_limit_alone() -> None:
+    engine = make_engine(Script(answer(429), answer(429)), max_attempts=1)
+    await engine.send(ApiRequest(headers={"X-Trigger-Error": "TooManyRequests"}))
+    assert engine.snapshot().effective_limit == 10
+    await engine.send(ApiRequest())
+    assert engine.snapshot().effective_limit == 7
 
 
 async def test_listeners_see_every_change() -> None:
@@ -133,4 +149,4 @@ async def test_listeners_see_every_change() -> None:
 
 def test_limit_outside_1_to_10_is_refused() -> None:
     with pytest.raises(ValueError, match="between 1 and 10"):
-        SlotTransport(httpx.MockTransport(lambda r: httpx.Response(200)), 11)
+        SlotGate(11)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.transport import (
+from mcexplorer.core.http.transport import (
     LeanTransport,
     Timeouts,
     chunk_size,
@@ -203,13 +203,6 @@ async def test_a_hang_up_mid_body_is_a_protocol_error(lean: LeanTransport) -> No
 async def test_line_breaks_in_headers_are_refused(lean: LeanTransport) -> None:
     with pytest.raises(ValueError, match="line break"):
         await lean.exchange("GET", "http://127.0.0.1:9/", {"A": "b\r\nEvil: 1"}, None, never_sent)
-
-
-async def test_as_an_httpx_transport(lean: LeanTransport) -> None:
-    async with RawServer(ok()) as server, httpx.AsyncClient(transport=lean) as client:
-        response = await client.post(server.url(), json={"a": 1})
-    assert response.json() == {"ok": True}
-    assert server.requests[0].count(b"Content-Length") == 1
 
 
 async def test_https_with_a_trusted_certificate(tmp_path: Path) -> None:

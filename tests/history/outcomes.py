@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mcexplorer.core.engine import Outcome
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.problem import decode_problem
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.outcome import Outcome
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.problems.problem import decode_problem
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from mcexplorer import __version__
-from mcexplorer.core.bundle import render_bundle, write_bundle
-from mcexplorer.core.history import HistoryStore, record_outcome
-from mcexplorer.core.keys import Credentials
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.history.bundle import render_bundle, write_bundle
+from mcexplorer.core.history.store import HistoryStore, record_outcome
 from tests.history.outcomes import KEY, make_outcome, not_found
 
 BASE = "https://us6.api.mailchimp.com/3.0/"

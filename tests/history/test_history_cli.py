@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.history import HistoryStore
+from mcexplorer.core.history.store import HistoryStore
 from tests.history.outcomes import make_outcome, not_found
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.history import (
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.history.store import (
     HistoryFilter,
     HistoryStore,
     Retention,
     default_history_path,
     record_outcome,
 )
-from mcexplorer.core.keys import Credentials
 from tests.history.outcomes import KEY, make_outcome, not_found
 
 
@@ -34,11 +34,21 @@ def test_round_trip_of_one_entry(tmp_path: Path) -> None:
     )
     entry = store.get(entry_id)
     assert entry is not None
-    assert (entry.profile, entry.dc, entry.status, entry.ok) == ("work", "us6", 404, False)
-    assert entry.request.path_params == {"list_id": "nope"}
-    assert entry.x_request_id == "req-123"
-    assert entry.problem is not None and entry.problem.title == "Resource Not Found"
-    assert [a.kind.value for a in entry.attempts] == ["queued", "slot_acquired", "sent", "response"]
+    assert (entry.profile, entry.dc, entry.outcome.status, entry.outcome.ok) == (
+        "work",
+        "us6",
+        404,
+        False,
+    )
+    assert entry.outcome.request.path_params == {"list_id": "nope"}
+    assert entry.outcome.x_request_id == "req-123"
+    assert entry.outcome.problem is not None and entry.outcome.problem.title == "Resource Not Found"
+    assert [a.kind.value for a in entry.outcome.attempts] == [
+        "queued",
+        "slot_acquired",
+        "sent",
+        "response",
+    ]
     assert entry.to_dict()["json"]["status"] == 404
     assert store.get(entry_id + 1) is None
 
@@ -86,7 +96,7 @@ def test_large_bodies_are_truncated_and_marked(tmp_path: Path) -> None:
     big = b'{"members": [' + b'"x",' * 2000 + b'"y"]}'
     entry = store.get(store.record(make_outcome(raw_body=big), base_url=""))
     assert entry is not None
-    assert entry.body_truncated and entry.body_size == len(big) and len(entry.body) == 1024
+    assert entry.body_truncated and entry.body_size == len(big) and len(entry.outcome.body) == 1024
     assert entry.to_dict()["json"] is None
     small = store.get(store.record(make_outcome(body={"a": 1}), base_url=""))
     assert small is not None and not small.body_truncated
@@ -113,7 +123,10 @@ def test_no_secret_reaches_the_file(tmp_path: Path) -> None:
     raw = path.read_bytes()
     assert KEY.encode() not in raw and b"c2VjcmV0" not in raw and b"session=abc" not in raw
     [entry] = store.list()
-    assert entry.request.headers == {"Authorization": "[redacted]", "X-Note": "k=[redacted]"}
+    assert entry.outcome.request.headers == {
+        "Authorization": "[redacted]",
+        "X-Note": "k=[redacted]",
+    }
     assert entry.auth_kind == "api_key" and entry.dc == "us6"
 
 

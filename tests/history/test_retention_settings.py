@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.history import (
+from mcexplorer.core.history.store import (
     HistoryError,
     HistoryFilter,
     HistoryStore,

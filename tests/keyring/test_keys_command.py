@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mcexplorer.commands import keys
-from mcexplorer.core.profiles import Accounts, config_path
-from mcexplorer.core.secrets import SERVICE
+from mcexplorer.core.accounts.profiles import Accounts, config_path
+from mcexplorer.core.accounts.secrets import SERVICE
 from tests.memory_keyring import MemoryKeyring
 
 KEY = "0123456789abcdef0123456789abcdef-us6"

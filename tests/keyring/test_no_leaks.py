@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.collection_format import SavedRequest, dumps_request
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.collections.format import SavedRequest, dumps_request
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]

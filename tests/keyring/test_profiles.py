@@ -11,21 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.keys import AuthKind, BaseUrlError, Credentials, Provider
-from mcexplorer.core.profiles import (
+from mcexplorer.core.accounts.keys import AuthKind, BaseUrlError, Credentials, Provider
+from mcexplorer.core.accounts.profiles import (
     MAX_NAME_LENGTH,
     Accounts,
     ProfileError,
     check_profile_name,
     config_path,
 )
-from mcexplorer.core.secrets import (
+from mcexplorer.core.accounts.secrets import (
     SERVICE,
     KeyringSecretStore,
     SecretStoreError,
     StoreKind,
 )
+from mcexplorer.core.atomic import SaveError
 from tests.keyring.backends import LOCKED, RaisingKeyring
 from tests.memory_keyring import MemoryKeyring
 
@@ -176,7 +176,7 @@ def test_a_failed_config_save_rolls_the_secret_back(
     def refuse(path: Path, text: str) -> None:
         raise SaveError(f"Could not save {path}: the disk is full; the previous file is unchanged.")
 
-    monkeypatch.setattr("mcexplorer.core.profiles.atomic_write_text", refuse)
+    monkeypatch.setattr("mcexplorer.core.accounts.profiles.atomic_write_text", refuse)
     with pytest.raises(SaveError, match="disk is full"):
         acc.add("work", Credentials.api_key(KEY))
     assert isolate_user_dirs.store == {}

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from keyring.backends import SecretService
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.profiles import Accounts
-from mcexplorer.core.secrets import KeyringSecretStore, SecretStoreError
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.profiles import Accounts
+from mcexplorer.core.accounts.secrets import KeyringSecretStore, SecretStoreError
 from tests.keyring.conftest import SecretServiceSession, start_secret_service
 
 pytestmark = pytest.mark.keyring_real

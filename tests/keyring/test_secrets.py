@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 from keyring.backends import chainer, fail, null
 
-from mcexplorer.core.secrets import (
+from mcexplorer.core.accounts.secrets import (
     SERVICE,
     InsecureFileSecretStore,
     KeyringSecretStore,

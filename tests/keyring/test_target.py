@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.profiles import Accounts
-from mcexplorer.core.target import TargetError, resolve_target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.profiles import Accounts
+from mcexplorer.core.accounts.target import TargetError, resolve_target
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 ENV_KEY = "fedcba9876543210fedcba9876543210-us19"

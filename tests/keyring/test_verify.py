@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.verify import VerifyError, oauth_metadata, verify_credentials
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.verify import VerifyError, oauth_metadata, verify_credentials
 from mcexplorer.sandbox.server import SandboxServer
 
 UNKNOWN_KEY = "0123456789abcdef0123456789abcdef-us6"

@@ -75,7 +75,7 @@ def ms(ms_server: SandboxServer) -> Iterator[MailerSend]:
         ms = MailerSend(ms_server, WallClock(), admin)
         ms.app.clock = ms.clock
         ms.app.retry_after_s = None
-        admin.post("/_sandbox/reset").raise_for_status()
+        admin.post("/_sandbox/reset", json={}).raise_for_status()
         ms.settings(plan="free", under_review=False)
         yield ms
 

@@ -12,7 +12,7 @@ import mailersend
 import pytest
 from mailersend import MailerSendClient
 
-from mcexplorer.core.catalog import Catalog
+from mcexplorer.core.catalog.model import Catalog
 from mcexplorer.sandbox.catalog import Catalog as SandboxCatalog
 from mcexplorer.sandbox.mailersend.limits import (
     BULK,

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.verify import VerifyError, verify_credentials
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.verify import VerifyError, verify_credentials
 from mcexplorer.sandbox.faults import FaultConfigError
 from mcexplorer.sandbox.server import SandboxServer
 from tests.mailersend.conftest import MailerSend

@@ -7,13 +7,13 @@ import random
 
 import httpx
 
+from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.events import EventKind
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.retry import RetryPolicy, decide
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.events import EventKind
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.retry import RetryPolicy, decide
+from mcexplorer.core.problems.glossary import Glossary
 from tests.mailersend.conftest import MIDNIGHT_ISO, START, MailerSend
 
 EMAIL = {

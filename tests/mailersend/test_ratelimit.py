@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcexplorer.core.ratelimit import (
+from mcexplorer.core.http.ratelimit import (
     QuotaState,
     daily_quota_block,
     daily_quota_reset,

@@ -6,8 +6,8 @@ import re
 
 import httpx
 
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.problem import FieldError, decode_problem
+from mcexplorer.core.problems.glossary import Glossary
+from mcexplorer.core.problems.problem import FieldError, decode_problem
 from mcexplorer.sandbox.catalog import Catalog
 from tests.mailersend.conftest import MIDNIGHT_ISO, MailerSend
 

@@ -10,8 +10,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.problem import KINDS, FieldError, Problem, decode_problem, parse_retry_after
+from mcexplorer.core.problems.glossary import Glossary
+from mcexplorer.core.problems.problem import (
+    KINDS,
+    FieldError,
+    Problem,
+    decode_problem,
+    parse_retry_after,
+)
 
 # derandomize: the same examples on every run; the suite-wide autouse fixture is harmless here.
 SETTINGS = settings(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.problem import Problem, decode_problem, problem_from_error
+from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
+from mcexplorer.core.problems.glossary import Glossary
+from mcexplorer.core.problems.problem import Problem, decode_problem, problem_from_error
 from tests.problems.test_decode import FIREWALL_PAGE, HTML, JSON, PROBLEM_JSON
 
 

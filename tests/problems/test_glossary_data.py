@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mcexplorer.core.glossary import DEFAULT_PATH, PROVIDERS, Glossary
-from mcexplorer.core.problem import KINDS, Problem
+from mcexplorer.core.problems.glossary import DEFAULT_PATH, PROVIDERS, Glossary
+from mcexplorer.core.problems.problem import KINDS, Problem
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mcexplorer.core.glossary import Glossary, normalize_title
-from mcexplorer.core.problem import Problem, decode_problem, problem_from_error
+from mcexplorer.core.problems.glossary import Glossary, normalize_title
+from mcexplorer.core.problems.problem import Problem, decode_problem, problem_from_error
 from tests.problems.test_decode import CDN_PAGE, FIREWALL_PAGE, HTML, JSON, PROBLEM_JSON
 
 

@@ -18,12 +18,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, TabbedContent
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.collection_format import SavedRequest
-from mcexplorer.core.collections import Collection
-from mcexplorer.core.history import HistoryStore
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.collections.format import SavedRequest
+from mcexplorer.core.collections.store import Collection
+from mcexplorer.core.history.store import HistoryStore
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.explorer import ExplorerScreen
@@ -343,7 +343,7 @@ async def test_sent_requests_are_recorded_and_listed(session: Session) -> None:
     await session.send_path("/ping")
     await session.send_path("/lists/{list_id}", list_id="no-such-list")
     entries = HistoryStore().list()
-    assert [(e.status, e.profile) for e in entries] == [(404, "sandbox"), (200, "sandbox")]
+    assert [(e.outcome.status, e.profile) for e in entries] == [(404, "sandbox"), (200, "sandbox")]
     await session.pilot.press("f6")
     await session.settle()
     history = session.app.screen
@@ -365,7 +365,7 @@ async def test_resend_from_history_fills_the_composer_and_sends(session: Session
     assert session.app.screen is session.screen
     built = session.composer.build()
     assert (built.path, built.path_params) == ("/lists/{list_id}", {"list_id": "no-such-list"})
-    assert [e.status for e in HistoryStore().list()] == [404, 200, 404]
+    assert [e.outcome.status for e in HistoryStore().list()] == [404, 200, 404]
 
 
 async def test_save_from_history_into_the_collection(session: Session) -> None:

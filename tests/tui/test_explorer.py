@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, TabbedContent, TextArea
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.messages import (
@@ -107,7 +107,7 @@ async def test_start_up_fills_in_the_held_back_parts_before_it_connects(
         if isinstance(message, LayoutFinished):
             screen = app.explorer
             rows = [w.id for w in screen.query("#query-row Input, #options-row Input")]
-            at_layout_finished.append((screen.engine, rows, len(screen.query("#body"))))
+            at_layout_finished.append((screen.session, rows, len(screen.query("#body"))))
 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         for _ in range(3):
@@ -118,7 +118,7 @@ async def test_start_up_fills_in_the_held_back_parts_before_it_connects(
         assert engine is None  # nothing was sent before the whole layout was there
         assert rows == ["fields", "exclude_fields", "count", "offset", "query", "headers", "email"]
         assert bodies == 0  # the body editor waits until a body is wanted
-        assert app.explorer.engine is not None
+        assert app.explorer.session is not None
         assert app.explorer.query_one(ResourceMap).root.children  # connected: the map is filled
 
 
@@ -238,6 +238,20 @@ async def test_trigger_error_header_reaches_the_sandbox(session: Session) -> Non
     assert submitted.request.headers["X-Trigger-Error"] == "ResourceNotFound"  # type: ignore[attr-defined]
     panel = session.screen.query_one(ProblemPanel)
     assert panel.display and panel.problem is not None and panel.problem.status == 404
+
+
+async def test_a_post_that_fails_on_the_server_says_it_may_have_been_applied(
+    session: Session,
+) -> None:
+    session.screen.query_one("#method", Select).value = "POST"
+    session.screen.query_one("#trigger", Select).value = "InternalServerError"
+    await session.pilot.pause()
+    session.screen.query_one("#body", TextArea).text = '{"name": "x"}'
+    await session.send_path("/lists")
+    panel = session.screen.query_one(ProblemPanel)
+    assert panel.display and panel.problem is not None and panel.problem.status == 500
+    diagnosis = str(panel.query_one("#problem-diagnosis").render())
+    assert "POST that ended this way may or may not have been applied" in diagnosis
 
 
 async def test_fields_and_exclude_fields_together_are_refused_locally(session: Session) -> None:

@@ -15,8 +15,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.target import Target
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
 

@@ -19,11 +19,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 from textual.worker import WorkerCancelled
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import HistoryStore, record_outcome
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.history.store import HistoryStore, record_outcome
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.history import HistoryScreen
 from mcexplorer.tui.screens.save_request import PathPromptScreen
@@ -154,10 +154,10 @@ async def test_moving_the_cursor_opens_that_entry(run: Run) -> None:
     await run.pilot.press("down")
     await settle(run.pilot)
     shown = run.screen.shown
-    assert shown is not None and shown.status == 404
+    assert shown is not None and shown.outcome.status == 404
     await run.pilot.press("down")
     await settle(run.pilot)
-    assert run.screen.shown is not None and run.screen.shown.url.endswith("/3.0/lists")
+    assert run.screen.shown is not None and run.screen.shown.outcome.url.endswith("/3.0/lists")
     assert not run.screen.query_one(ProblemPanel).display
 
 
@@ -184,8 +184,8 @@ async def test_bundle_export_writes_the_file_it_names(run: Run, tmp_path: Path) 
     await settle(run.pilot)
     text = target.read_text("utf-8")
     entry = run.store.get(2)
-    assert entry is not None and entry.x_request_id
-    assert entry.x_request_id in text and "Resource Not Found" in text
+    assert entry is not None and entry.outcome.x_request_id
+    assert entry.outcome.x_request_id in text and "Resource Not Found" in text
     assert run.server.demo_key not in text
     said = [n.message for n in run.app._notifications]
     assert any(str(target) in message for message in said)

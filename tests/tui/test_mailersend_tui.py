@@ -22,9 +22,9 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.worker import WorkerCancelled
 
 from mcexplorer.cli import main
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.target import Target
 from mcexplorer.sandbox.mailersend.app import MailerSendApp
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp

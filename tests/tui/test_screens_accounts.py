@@ -10,9 +10,9 @@ import keyring.errors
 import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.profiles import Accounts, config_path
-from mcexplorer.core.secrets import KeyringSecretStore, StoreKind
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.accounts.profiles import Accounts, config_path
+from mcexplorer.core.accounts.secrets import KeyringSecretStore, StoreKind
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.accounts import AccountsScreen, ConfirmRemove, ProfileSelected
 from tests.memory_keyring import MemoryKeyring

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from mcexplorer.core.glossary import Glossary
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.tui.screens.glossary import GlossaryScreen
 from tests.tui.apps.widget_hosts import ScreenHost, screen_text, steady_cursor
 

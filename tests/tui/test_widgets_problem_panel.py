@@ -6,9 +6,9 @@ import json
 
 from textual.widgets import DataTable
 
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.problem import Problem, decode_problem, problem_from_error
+from mcexplorer.core.problems.diagnosis import DiagnosisContext, diagnose
+from mcexplorer.core.problems.glossary import Glossary
+from mcexplorer.core.problems.problem import Problem, decode_problem, problem_from_error
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from tests.tui.apps.widget_hosts import (
     INVALID_RESOURCE,

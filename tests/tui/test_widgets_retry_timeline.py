@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 
+from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.clock import ManualClock
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.retry import RetryPolicy
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline, duration, outcome_of, spans_of
 from tests.tui.apps.widget_hosts import THROTTLED_THEN_OK, TimelineHost, screen_text

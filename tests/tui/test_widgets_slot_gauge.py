@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import Credentials
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.slots import SlotSnapshot
+from mcexplorer.core.accounts.keys import Credentials
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.slots import SlotSnapshot
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.slot_gauge import BARS, SlotGauge, SlotWindow, sparkline
 from tests.tui.apps.widget_hosts import RAMP, GaugeHost, screen_text

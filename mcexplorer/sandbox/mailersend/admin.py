@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mcexplorer.sandbox.admin_guard import ADMIN_MIDDLEWARE
 from mcexplorer.sandbox.mailersend.limits import UnknownPlan
 
 if TYPE_CHECKING:
@@ -69,5 +70,6 @@ def build_admin(sandbox: MailerSendApp) -> Starlette:
             Route("/_sandbox/reset", reset, methods=["POST"]),
             Route("/_sandbox/mailersend", get_settings, methods=["GET"]),
             Route("/_sandbox/mailersend", put_settings, methods=["PUT"]),
-        ]
+        ],
+        middleware=ADMIN_MIDDLEWARE,
     )

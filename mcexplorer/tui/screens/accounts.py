@@ -23,24 +23,24 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.keys import (
+from mcexplorer.core.accounts.keys import (
     BaseUrlError,
     Credentials,
     KeyFormatError,
     Provider,
     mask,
 )
-from mcexplorer.core.profiles import Accounts, Profile, ProfileError, check_profile_name
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.secrets import (
+from mcexplorer.core.accounts.profiles import Accounts, Profile, ProfileError, check_profile_name
+from mcexplorer.core.accounts.secrets import (
     BackendStatus,
     InsecureFileSecretStore,
     SecretStoreError,
     StoreKind,
 )
-from mcexplorer.core.target import MAILCHIMP_ENV, MAILERSEND_ENV
+from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
+from mcexplorer.core.atomic import SaveError
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")

@@ -23,9 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
-from mcexplorer.core.keys import Provider
-from mcexplorer.core.links import split_href
-from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.core.accounts.keys import Provider
+from mcexplorer.core.http.links import split_href
+from mcexplorer.core.http.request import ApiRequest, PreparedRequest, RequestInvalid
 from mcexplorer.tui.messages import (
     AttemptRecorded,
     LayoutFinished,
@@ -46,13 +46,15 @@ from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 if TYPE_CHECKING:
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.accounts.target import Target
+    from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
-    from mcexplorer.core.engine import Engine, Outcome
-    from mcexplorer.core.events import AttemptEvent
-    from mcexplorer.core.glossary import Glossary
-    from mcexplorer.core.slots import SlotSnapshot
-    from mcexplorer.core.target import Target
+    from mcexplorer.core.http.events import AttemptEvent
+    from mcexplorer.core.http.outcome import Outcome
+    from mcexplorer.core.http.slots import SlotSnapshot
+    from mcexplorer.core.problems.glossary import Glossary
+    from mcexplorer.core.session.explain import Explanation
+    from mcexplorer.core.session.session import Session
     from mcexplorer.tui.widgets.operations_list import OperationsList
 
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
@@ -117,7 +119,7 @@ class ExplorerScreen(SavedRequestsScreen):
         self._catalogs: dict[bool, Catalog] = {}  # by "is MailerSend"
         self._catalogs_loading: set[bool] = set()
         self.target: Target | None = None
-        self.engine: Engine | None = None
+        self.session: Session | None = None
         self.catalog: Catalog | None = None
         self.glossary: Glossary | None = None
         self.root_body: Any = None
@@ -187,17 +189,17 @@ class ExplorerScreen(SavedRequestsScreen):
         self.post_message(LayoutFinished())
 
     async def on_unmount(self) -> None:
-        if self.engine is not None:
-            await self.engine.aclose()
+        if self.session is not None:
+            await self.session.aclose()
 
     @work(group="close")
-    async def _close_engine(self, engine: Engine) -> None:
-        await engine.aclose()
+    async def _close_session(self, session: Session) -> None:
+        await session.aclose()
 
     @work(thread=True, group="startup", exit_on_error=False)
     def _load_reference_data(self, mailersend: bool) -> None:
         """The catalog (270 operations) and the glossary load off the UI thread."""
-        from mcexplorer.core.glossary import Glossary
+        from mcexplorer.core.problems.glossary import Glossary
 
         self._read_catalog(mailersend)
         glossary = Glossary.load()
@@ -209,7 +211,7 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def _read_catalog(self, mailersend: bool) -> None:
         """Runs in a thread worker."""
-        from mcexplorer.core.catalog import DEFAULT_PATH, Catalog
+        from mcexplorer.core.catalog.model import DEFAULT_PATH, Catalog
 
         path = DEFAULT_PATH.with_name(MAILERSEND_CATALOG) if mailersend else DEFAULT_PATH
         catalog = Catalog.load(path)
@@ -259,18 +261,25 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def connect(self, target: Target) -> None:
         """Use this account from now on (called once the sandbox or profile is ready)."""
-        from mcexplorer.core.engine import Engine
+        from mcexplorer.core.session.session import Session
 
-        if self.engine is not None:
-            self._close_engine(self.engine)
+        if self.session is not None:
+            self._close_session(self.session)
         self.visits = Visits()
         self.target = target
         if is_mailersend(target) != self.mailersend:
             self._switch_provider(is_mailersend(target))
         for gauge in self.query(RateGauge):  # another account: earlier readings do not apply
             gauge.rate = gauge.quota = None
-        self.engine = Engine(target.base_url, target.credentials, clock=self.engine_clock)
-        self.engine.slots.add_listener(self._slots_changed)
+        self.session = Session(
+            target,
+            clock=self.engine_clock,
+            history=self.history_enabled,
+            store=self._store(),
+            warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
+            glossary=self.glossary,
+        )
+        self.session.engine.slots.add_listener(self._slots_changed)
         header = self.query_one(AccountHeader)
         header.profile = target.label
         if target.notice:
@@ -279,19 +288,19 @@ class ExplorerScreen(SavedRequestsScreen):
 
     @work(exclusive=True, group="root")
     async def _load_root(self) -> None:
-        assert self.engine is not None and self.target is not None
+        assert self.session is not None and self.target is not None
         if self.mailersend:
             await self._load_quota()
             return
         header = self.query_one(AccountHeader)
-        root = await self.engine.send(ApiRequest("GET", "/"))
+        root = await self.session.fetch(ApiRequest("GET", "/"))
         dc = self.target.credentials.dc if self.target.credentials else None
         self.root_body = root.json() if root.ok else None
         header.set_root(self.root_body, dc)
         if not root.ok:
             header.account = f"root: {root.status or 'no response'}"
         self._populate_map()
-        ping = await self.engine.send(ApiRequest("GET", "/ping"))
+        ping = await self.session.fetch(ApiRequest("GET", "/ping"))
         body = ping.json()
         health = body.get("health_status") if isinstance(body, dict) else None
         header.set_health(str(health or ping.status or "unreachable"), ping.ok)
@@ -300,12 +309,12 @@ class ExplorerScreen(SavedRequestsScreen):
     async def _load_quota(self) -> None:
         """MailerSend has no API root: the map comes from the catalog, and GET /api-quota
         (which the daily quota does not count) fills the gauge and shows the token works."""
-        assert self.engine is not None
+        assert self.session is not None
         header = self.query_one(AccountHeader)
         header.account, header.role, header.dc = "MailerSend", None, None
         if not self.query_one(ResourceMap).root.children:
             self._populate_map()
-        outcome = await self.engine.send(ApiRequest("GET", "/api-quota"))
+        outcome = await self.session.fetch(ApiRequest("GET", "/api-quota"))
         if outcome.ok:
             self.query_one(RateGauge).observe_quota_document(outcome.json())
         self.observe_limits(outcome)
@@ -339,9 +348,9 @@ class ExplorerScreen(SavedRequestsScreen):
 
     async def _fetch_json(self, path: str, query: dict[str, str]) -> Any:
         """The resource map's loader: a GET through the same engine (and slots)."""
-        if self.engine is None:
+        if self.session is None:
             return None
-        outcome = await self.engine.send(ApiRequest("GET", path, query=dict(query)))
+        outcome = await self.session.fetch(ApiRequest("GET", path, query=dict(query)))
         self.observe_limits(outcome)
         return outcome.json() if outcome.ok else None
 
@@ -374,37 +383,40 @@ class ExplorerScreen(SavedRequestsScreen):
     # ----- sending ---------------------------------------------------------------------
 
     def submit(self, req: ApiRequest, *, visit: bool = True) -> bool:
-        """Validate locally, then send in a worker; False (and issues shown) if invalid."""
+        """Check the request (once), then send it in a worker; False (and the issues shown)
+        if it cannot go."""
         composer = self.query_one(Composer)
-        issues = req.validate()
-        if issues:
-            composer.show_issues(issues)
+        try:
+            prepared = req.prepare()
+        except RequestInvalid as exc:
+            composer.show_issues(exc.issues)
             return False
-        if self.engine is None:
+        if self.session is None:
             self.notify("Not connected yet: wait for the header to show the account.")
             return False
         composer.clear_issues()
         self._latest_submission += 1
         self.post_message(RequestSubmitted(req))
-        self._send(req, self._latest_submission, visit)
+        self._send(prepared, self._latest_submission, visit)
         return True
 
     # A description of our own: by default Textual reprs the arguments, bodies included.
     @work(exclusive=False, group="send", exit_on_error=False, description="send")
-    async def _send(self, req: ApiRequest, submission: int, visit: bool) -> None:
-        assert self.engine is not None
+    async def _send(self, req: PreparedRequest, submission: int, visit: bool) -> None:
+        assert self.session is not None
+        session = self.session
 
         def on_event(event: AttemptEvent) -> None:
             if submission == self._latest_submission:
                 self._shown_request_id = event.request_id
             self.post_message(AttemptRecorded(event))
 
-        outcome = await self.engine.send(req, on_event=on_event)
+        outcome = await session.send(req, on_event=on_event)
         self.observe_limits(outcome)
         if visit and outcome.request.method.upper() == "GET":
             self.visits.visit(outcome)
-        self.record_history(outcome)
-        self.post_message(ResponseReceived(outcome))
+        explained = await session.explain(outcome)
+        self.post_message(ResponseReceived(outcome, explained))
 
     def on_attempt_recorded(self, message: AttemptRecorded) -> None:
         event = message.event
@@ -421,35 +433,15 @@ class ExplorerScreen(SavedRequestsScreen):
         outcome = message.outcome
         if outcome.request_id != self._shown_request_id and self._shown_request_id is not None:
             return  # an older or repeated request finished: the view keeps the latest
-        self.show_outcome(outcome)
+        self.show_outcome(outcome, message.explanation)
 
-    def show_outcome(self, outcome: Outcome) -> None:
+    def show_outcome(self, outcome: Outcome, explained: Explanation | None) -> None:
         from mcexplorer.tui.widgets.problem_panel import ProblemPanel
         from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 
         self.query_one(ResponseView).show(outcome)
         self.query_one(RetryTimeline).show(outcome.attempts)
-        panel = self.query_one(ProblemPanel)
-        if outcome.problem is None:
-            panel.clear()
-            panel.display = False
-            return
-        from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-        from mcexplorer.core.keys import dc_of_host
-
-        entry = self.glossary.lookup(outcome.problem) if self.glossary else None
-        snapshot = self.engine.snapshot() if self.engine else None
-        target = self.target
-        context = DiagnosisContext(
-            key_dc=target.credentials.dc if target and target.credentials else None,
-            host_dc=dc_of_host(target.base_url) if target else None,
-            role=self.query_one(AccountHeader).role,
-            in_use=snapshot.in_flight if snapshot else None,
-            limit=snapshot.limit if snapshot else None,
-            base_url=target.base_url if target else None,
-        )
-        panel.show(outcome.problem, entry, diagnose(outcome.problem, context))
-        panel.display = True
+        self.query_one(ProblemPanel).show(explained)
 
     @on(Composer.SendRequested)
     def action_send(self) -> None:
@@ -464,27 +456,26 @@ class ExplorerScreen(SavedRequestsScreen):
     @work(exclusive=True, group="repeat", exit_on_error=False)
     async def action_repeat(self) -> None:
         """Send the composer's request 20 times at once (the 11th and later queue)."""
-        from mcexplorer.core.repeat import repeat
-
         composer = self.query_one(Composer)
         try:
-            req = composer.build()
+            prepared = composer.build().prepare()
         except RequestInvalid as exc:
             composer.show_issues(exc.issues)
             return
-        if req.validate() or self.engine is None:
-            self.submit(req)  # shows why it cannot go
+        if self.session is None:
+            self.notify("Not connected yet: wait for the header to show the account.")
             return
-        self.post_message(RequestSubmitted(req))
-        summary, outcomes = await repeat(self.engine, req, REPEAT_COUNT, REPEAT_COUNT)
+        session = self.session
+        self.post_message(RequestSubmitted(prepared.request))
+        summary, outcomes = await session.repeat(prepared, REPEAT_COUNT, REPEAT_COUNT)
         for outcome in outcomes:
             self.observe_limits(outcome)
-            self.record_history(outcome)
         statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
-        self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {self.engine.snapshot().peak}")
+        self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {summary.peak_in_flight}")
         if outcomes:
-            self._shown_request_id = outcomes[-1].request_id
-            self.post_message(ResponseReceived(outcomes[-1]))
+            last = outcomes[-1]
+            self._shown_request_id = last.request_id
+            self.post_message(ResponseReceived(last, await session.explain(last)))
 
     # ----- navigation ------------------------------------------------------------------
 
@@ -522,7 +513,7 @@ class ExplorerScreen(SavedRequestsScreen):
             op = self.catalog.get(outcome.request.method, outcome.request.path)
         self.query_one(Composer).load_request(outcome.request, op)
         self._shown_request_id = outcome.request_id
-        self.show_outcome(outcome)
+        self.show_outcome(outcome, self.session.explanation(outcome) if self.session else None)
 
     def action_back(self) -> None:
         self._revisit(self.visits.back())
@@ -570,4 +561,5 @@ class ExplorerScreen(SavedRequestsScreen):
     def action_import_members(self) -> None:
         from mcexplorer.tui.screens.import_screen import ImportScreen
 
-        self.app.push_screen(ImportScreen(self.engine, clock=self.clock))
+        engine = self.session.engine if self.session else None
+        self.app.push_screen(ImportScreen(engine, clock=self.clock))

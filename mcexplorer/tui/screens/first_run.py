@@ -15,9 +15,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from mcexplorer.core.keys import mask
-from mcexplorer.core.profiles import Accounts
-from mcexplorer.core.target import MAILCHIMP_ENV, MAILERSEND_ENV
+from mcexplorer.core.accounts.keys import mask
+from mcexplorer.core.accounts.profiles import Accounts
+from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.tui.screens.accounts import AccountsScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 

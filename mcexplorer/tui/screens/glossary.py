@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mcexplorer.core.glossary import Glossary, GlossaryEntry
+from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import BulletList
 

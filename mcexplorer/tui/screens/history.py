@@ -23,13 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.bundle import write_bundle
-from mcexplorer.core.diagnosis import DiagnosisContext, diagnose
-from mcexplorer.core.engine import Outcome
-from mcexplorer.core.glossary import Glossary
-from mcexplorer.core.history import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
-from mcexplorer.core.keys import dc_of_host
-from mcexplorer.core.request import ApiRequest
+from mcexplorer.core.history.bundle import write_bundle
+from mcexplorer.core.history.store import HistoryEntry, HistoryError, HistoryFilter, HistoryStore
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.problems.glossary import Glossary
+from mcexplorer.core.session.explain import explain
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -41,25 +39,6 @@ STATUS_FILTERS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("failed", "fa
 BUNDLES_DIR = "bundles"
 
 
-def outcome_of(entry: HistoryEntry) -> Outcome:
-    """A stored entry in the shape the response view and timeline read."""
-    return Outcome(
-        request=entry.request,
-        request_id=f"history-{entry.id}",
-        method=entry.method,
-        url=entry.url,
-        status=entry.status,
-        headers=entry.headers,
-        body=entry.body,
-        elapsed_ms=entry.elapsed_ms,
-        attempts=entry.attempts,
-        problem=entry.problem,
-        unknown_outcome=entry.unknown_outcome,
-        started_at=entry.started_at,
-        gave_up=entry.gave_up,
-    )
-
-
 def _when(entry: HistoryEntry) -> str:
     try:
         return datetime.fromisoformat(entry.recorded_at).astimezone().strftime("%m-%d %H:%M:%S")
@@ -68,10 +47,17 @@ def _when(entry: HistoryEntry) -> str:
 
 
 def _status_cell(entry: HistoryEntry) -> Text:
-    if entry.status is None:
+    if entry.outcome.status is None:
         return Text("none", style="bold red")
-    style = "green" if entry.ok else "#d7af5f" if entry.status == 429 else "red"
-    return Text(str(entry.status), style=f"bold {style}")
+    style = "green" if entry.outcome.ok else "#d7af5f" if entry.outcome.status == 429 else "red"
+    return Text(str(entry.outcome.status), style=f"bold {style}")
+
+
+def _title_cell(entry: HistoryEntry) -> str:
+    outcome = entry.outcome
+    if outcome.problem is not None:
+        return outcome.problem.title
+    return "" if outcome.ok else outcome.gave_up or ""
 
 
 class HistoryScreen(Screen[None]):
@@ -179,11 +165,11 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 str(entry.id),
                 "…" if self.mask_volatile else _when(entry),
-                entry.method,
-                urlsplit(entry.url).path,
+                entry.outcome.method,
+                urlsplit(entry.outcome.url).path,
                 _status_cell(entry),
-                entry.title or ("" if entry.ok else entry.gave_up or ""),
-                "…" if self.mask_volatile else f"{entry.elapsed_ms:.0f}",
+                _title_cell(entry),
+                "…" if self.mask_volatile else f"{entry.outcome.elapsed_ms:.0f}",
                 key=str(entry.id),
             )
         more = " (newest shown)" if len(entries) >= SHOWN_ENTRIES else ""
@@ -203,30 +189,18 @@ class HistoryScreen(Screen[None]):
 
     def _clear_detail(self) -> None:
         self.shown = None
-        panel = self.query_one(ProblemPanel)
-        panel.clear()
-        panel.display = False
+        self.query_one(ProblemPanel).show(None)
         self.query_one(RetryTimeline).show([])
 
     def open_entry(self, entry: HistoryEntry) -> None:
         self.shown = entry
-        outcome = outcome_of(entry)
+        outcome = entry.outcome
         self.query_one(ResponseView).show(outcome)
         self.query_one(RetryTimeline).show(outcome.attempts)
-        panel = self.query_one(ProblemPanel)
-        if entry.problem is None:
-            panel.clear()
-            panel.display = False
-            return
-        context = DiagnosisContext(
-            key_dc=entry.dc,
-            host_dc=dc_of_host(entry.base_url),
-            base_url=entry.base_url or None,
-            method=entry.method,
+        explained = explain(
+            outcome, base_url=entry.base_url, key_dc=entry.dc, glossary=self.glossary
         )
-        glossary_entry = self.glossary.lookup(entry.problem) if self.glossary else None
-        panel.show(entry.problem, glossary_entry, diagnose(entry.problem, context))
-        panel.display = True
+        self.query_one(ProblemPanel).show(explained)
 
     def _need_entry(self) -> HistoryEntry | None:
         if self.shown is None:
@@ -241,13 +215,13 @@ class HistoryScreen(Screen[None]):
         if entry is None or self.on_resend is None:
             return
         self.dismiss()
-        self.on_resend(entry.request)
+        self.on_resend(entry.outcome.request)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         entry = self._need_entry()
         if entry is not None and self.on_save is not None:
-            self.on_save(entry.request)
+            self.on_save(entry.outcome.request)
 
     @on(Button.Pressed, "#bundle")
     def action_bundle(self) -> None:

@@ -4,7 +4,7 @@ Choose the audience and the file: the rows are checked against the audience's me
 and invalid ones are listed by line and reason. Start upserts the rest directly (through
 the slots, the gauge shows them) or as a batch (its stages show). Escape stops a running
 import; the journal next to the CSV keeps what finished, so Start afterwards sends only the
-rest. The work is in core/members_import.py; this screen only drives it and shows it.
+rest. The work is in core/bulk/members_import.py; this screen only drives it and shows it.
 """
 
 from __future__ import annotations
@@ -27,34 +27,29 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from textual.worker import Worker
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.batch_jobs import BatchApiError, BatchJobs, BatchStatus, PollPolicy
-from mcexplorer.core.batch_results import ArchiveError
-from mcexplorer.core.csv_rows import CsvFileError, CsvTable, read_csv_file
-from mcexplorer.core.engine import Engine
-from mcexplorer.core.import_journal import (
-    Journal,
+from mcexplorer.core.bulk.batch_jobs import BatchApiError, BatchStatus, PollPolicy
+from mcexplorer.core.bulk.batch_results import ArchiveError
+from mcexplorer.core.bulk.csv_rows import CsvFileError, CsvTable
+from mcexplorer.core.bulk.import_journal import (
     JournalError,
     journal_path_for,
     read_journal,
 )
-from mcexplorer.core.members_import import (
+from mcexplorer.core.bulk.members_import import (
     STATUSES,
     ImportPlan,
     ImportReport,
     ImportSetupError,
-    MembersImport,
     MergeField,
     RowOutcome,
     describe_problem,
-    fetch_existing,
-    fetch_merge_fields,
-    plan_import,
-    write_failed_csv,
 )
-from mcexplorer.core.paginate import paginate
-from mcexplorer.core.progress import ProgressMeter
-from mcexplorer.core.request import ApiRequest
-from mcexplorer.core.slots import MAX_LIMIT, SlotSnapshot
+from mcexplorer.core.bulk.progress import ProgressMeter
+from mcexplorer.core.http.engine import Engine
+from mcexplorer.core.http.paginate import paginate
+from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.slots import MAX_LIMIT, SlotSnapshot
+from mcexplorer.core.session.members import ImportRun, preview_import, run_import
 from mcexplorer.tui.widgets.import_progress import ImportProgress
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
@@ -109,11 +104,6 @@ def preview_rows(
         )
         for line in sorted(lines)
     ]
-
-
-def failed_csv_path(source: Path) -> Path:
-    """Next to the source, as the CLI writes it: `members.csv` -> `members.failed.csv`."""
-    return source.with_name(source.stem + ".failed.csv")
 
 
 class ImportScreen(Screen[None]):
@@ -296,16 +286,16 @@ class ImportScreen(Screen[None]):
         table_widget.display = True  # a new preview replaces the last run's progress
         self.query_one(ImportProgress).display = False
         self.query_one("#import-results").display = False
+        assert self.engine is not None
         try:
-            table = await asyncio.to_thread(read_csv_file, path)
-            if list_id not in self._merge_fields:
-                assert self.engine is not None
-                self._merge_fields[list_id] = await fetch_merge_fields(self.engine, list_id)
-            plan = await asyncio.to_thread(plan_import, list_id, table, self._merge_fields[list_id])
+            known = self._merge_fields.get(list_id)
+            preview = await preview_import(self.engine, list_id, path, known)
         except (CsvFileError, ImportSetupError) as exc:
             table_widget.clear(columns=True)
             self._note(f"{exc} (nothing was sent)", error=True)
             return
+        table, plan = preview.table, preview.plan
+        self._merge_fields[list_id] = preview.merge_fields
         self.path, self.plan = path, plan
         self._fill_preview(table, plan)
         self._note(self._plan_note(path, plan))
@@ -417,26 +407,19 @@ class ImportScreen(Screen[None]):
 
         journal_path = journal_path_for(path)
         try:
-            existing = await fetch_existing(engine, plan.list_id)
-            resume = journal_path.exists() and not restart
-            opener = Journal.resume if resume else Journal.start
-            with opener(journal_path, plan.list_id) as journal:
-                job = MembersImport(
-                    engine,
-                    plan,
-                    status_if_new=status_if_new,
-                    journal=journal,
-                    existing=existing,
-                    on_row=on_row,
-                )
-                if route == "batch":
-                    jobs = BatchJobs(engine, poll=self.poll)
-                    report = await job.run_batch(jobs, on_status=on_status)
-                else:
-                    report = await job.run_direct(self.concurrency)
-                if not report.failed:
-                    journal.discard()  # nothing left to resume
-            await self._finished(plan, path, report)
+            run = await run_import(
+                engine,
+                plan,
+                path,
+                via="batch" if route == "batch" else "direct",
+                concurrency=self.concurrency,
+                status_if_new=status_if_new,
+                resume=journal_path.exists() and not restart,
+                on_row=on_row,
+                on_status=on_status,
+                poll=self.poll,
+            )
+            self._finished(run)
         except asyncio.CancelledError:
             self._note(
                 f"Stopped after {meter.done} of {meter.total} rows. The journal "
@@ -457,16 +440,13 @@ class ImportScreen(Screen[None]):
                 self._set_form_enabled(True)
                 self.call_after_refresh(self._sync_start)
 
-    async def _finished(self, plan: ImportPlan, path: Path, report: ImportReport) -> None:
-        self.report = report
-        self.failed_csv = None
-        if report.failed or report.invalid:
-            self.failed_csv = failed_csv_path(path)
-            await asyncio.to_thread(write_failed_csv, self.failed_csv, plan, report)
+    def _finished(self, run: ImportRun) -> None:
+        report = self.report = run.report
+        self.failed_csv = run.failed_csv
         self._show_results(report)
         note = Text(f"Done: {report.summary()}.", "bold")
-        if self.failed_csv is not None:
-            note.append(f"\nRows to fix and import again: {self.failed_csv}", "yellow")
+        if run.failed_csv is not None:
+            note.append(f"\nRows to fix and import again: {run.failed_csv}", "yellow")
         if report.failed:
             note.append("\nStart again retries only the failed rows.", "yellow")
         self._note(note)

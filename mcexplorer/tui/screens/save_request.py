@@ -68,7 +68,7 @@ class SaveRequestScreen(ModalScreen[SaveTarget | None]):
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         # Imported here: the module pulls in the engine, which the explorer loads later.
-        from mcexplorer.core.collection_edits import request_rel
+        from mcexplorer.core.collections.edits import request_rel
 
         try:
             rel = request_rel(self.query_one("#save-name", Input).value)

@@ -3,8 +3,7 @@
 `SavedRequestsScreen` is the explorer's base class: it loads the collection into the
 sidebar's tree, opens a saved request in the composer and marks it "●" while the composer
 differs from the file, saves / renames / duplicates / deletes (asking before anything is
-overwritten or removed), records every request the explorer sends into the history, and
-opens the history screen. File and SQLite work runs in thread workers.
+overwritten or removed), and opens the history screen. File and SQLite work runs in thread workers.
 
 The collection edits and the history store are imported where they are used: they pull in
 the engine and httpx (~100 ms), which the explorer's first paint must not wait for.
@@ -22,9 +21,14 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TabbedContent
 
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collection_format import REQUEST_SUFFIX, SavedRequest, SecretRefused
-from mcexplorer.core.collections import Collection, CollectionItem, SaveConflict, file_name_for
-from mcexplorer.core.request import ApiRequest, RequestInvalid
+from mcexplorer.core.collections.format import REQUEST_SUFFIX, SavedRequest, SecretRefused
+from mcexplorer.core.collections.store import (
+    Collection,
+    CollectionItem,
+    SaveConflict,
+    file_name_for,
+)
+from mcexplorer.core.http.request import ApiRequest, RequestInvalid
 from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
@@ -32,11 +36,10 @@ from mcexplorer.tui.widgets.composer import Composer
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-    from mcexplorer.core.catalog import Catalog
-    from mcexplorer.core.engine import Outcome
-    from mcexplorer.core.glossary import Glossary
-    from mcexplorer.core.history import HistoryStore, Recorder
-    from mcexplorer.core.target import Target
+    from mcexplorer.core.accounts.target import Target
+    from mcexplorer.core.catalog.model import Catalog
+    from mcexplorer.core.history.store import HistoryStore
+    from mcexplorer.core.problems.glossary import Glossary
 
 # The failures a collection action reports to the user (each names the file and the cause).
 _IO_ERRORS = (SecretRefused, SaveError, ValueError, OSError)
@@ -72,7 +75,6 @@ class SavedRequestsScreen(Screen[None]):
     collection: Collection | None = None
     opened: CollectionItem | None = None  # the saved request the composer was filled from
     _baseline: ApiRequest | None = None  # what the composer built right after opening it
-    _recorder: tuple[Target, Recorder] | None = None
 
     # ----- the collection --------------------------------------------------------------
 
@@ -86,7 +88,7 @@ class SavedRequestsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="collection-load", exit_on_error=False)
     def _load_collection(self, folder: Path | None) -> None:
         if folder is None:
-            from mcexplorer.core.collection_edits import default_collections_path
+            from mcexplorer.core.collections.edits import default_collections_path
 
             folder = default_collections_path()
             folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +199,7 @@ class SavedRequestsScreen(Screen[None]):
         if opened is None or collection is None:
             self.save_request_as(req)
             return
-        from mcexplorer.core.collection_edits import unresolve_request
+        from mcexplorer.core.collections.edits import unresolve_request
 
         original = opened.saved.request
         to_save = unresolve_request(original, collection.variables, req)
@@ -321,7 +323,7 @@ class SavedRequestsScreen(Screen[None]):
             if target is None:
                 return
 
-            from mcexplorer.core.collection_edits import rename_request
+            from mcexplorer.core.collections.edits import rename_request
 
             def done(moved: CollectionItem | None) -> None:
                 self.notify(f"Renamed to {target.rel.as_posix()}", markup=False)
@@ -337,7 +339,7 @@ class SavedRequestsScreen(Screen[None]):
         item = self._target_item()
         if item is None:
             return
-        from mcexplorer.core.collection_edits import duplicate_request
+        from mcexplorer.core.collections.edits import duplicate_request
 
         collection = self.collection
         assert collection is not None
@@ -361,7 +363,7 @@ class SavedRequestsScreen(Screen[None]):
                 self._set_opened(None)
 
         def remove() -> CollectionItem | None:
-            from mcexplorer.core.collection_edits import delete_request
+            from mcexplorer.core.collections.edits import delete_request
 
             delete_request(collection, item.rel)
             return None
@@ -383,33 +385,10 @@ class SavedRequestsScreen(Screen[None]):
         if not self.history_enabled:
             return None
         if self.history_store is None:
-            from mcexplorer.core.history import HistoryStore
+            from mcexplorer.core.history.store import HistoryStore
 
             self.history_store = HistoryStore()
         return self.history_store
-
-    def _recorder_for(self, target: Target) -> Recorder:
-        """One recorder per account: after a failure it stops, and says so once."""
-        if self._recorder is None or self._recorder[0] is not target:
-            from mcexplorer.core.history import Recorder
-
-            recorder = Recorder(
-                profile=target.profile,
-                base_url=target.base_url,
-                credentials=target.credentials,
-                enabled=self.history_enabled,
-                warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
-                store=self._store(),
-            )
-            self._recorder = (target, recorder)
-        return self._recorder[1]
-
-    # Named: the default description reprs the outcome, a multi-MB body taking ~30 ms.
-    @work(thread=True, group="history-record", exit_on_error=False, description="record")
-    def record_history(self, outcome: Outcome) -> None:
-        """Store one sent request (the store scrubs secrets); nothing when history is off."""
-        if self.target is not None:
-            self._recorder_for(self.target)(outcome)
 
     def action_history(self) -> None:
         from mcexplorer.tui.screens.history import HistoryScreen

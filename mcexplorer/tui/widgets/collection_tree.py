@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from mcexplorer.core.collection_format import CollectionFileError
-from mcexplorer.core.collections import Collection, CollectionItem
+from mcexplorer.core.collections.format import CollectionFileError
+from mcexplorer.core.collections.store import Collection, CollectionItem
 
 DIRTY_MARK = "●"
 _METHOD_STYLES = {

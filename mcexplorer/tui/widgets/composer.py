@@ -23,8 +23,8 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from mcexplorer.core.catalog import Catalog, Operation
-from mcexplorer.core.request import (
+from mcexplorer.core.catalog.model import Catalog, Operation
+from mcexplorer.core.http.request import (
     METHODS,
     TRIGGER_HEADER,
     ApiRequest,
@@ -50,7 +50,7 @@ def trigger_names() -> list[str]:
     """Error names the sandbox can be asked for (X-Trigger-Error), else the glossary's."""
     if SANDBOX_ERRORS.exists():
         return sorted(json.loads(SANDBOX_ERRORS.read_text("utf-8")))
-    from mcexplorer.core.glossary import Glossary
+    from mcexplorer.core.problems.glossary import Glossary
 
     return sorted({e.trigger for e in Glossary.load().entries if e.trigger})
 

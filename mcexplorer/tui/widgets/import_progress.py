@@ -14,9 +14,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
-from mcexplorer.core.batch_jobs import STATES, BatchStatus
-from mcexplorer.core.progress import ProgressMeter
-from mcexplorer.core.slots import SlotSnapshot
+from mcexplorer.core.bulk.batch_jobs import STATES, BatchStatus
+from mcexplorer.core.bulk.progress import ProgressMeter
+from mcexplorer.core.http.slots import SlotSnapshot
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from mcexplorer.core.catalog import Catalog, Operation
+from mcexplorer.core.catalog.model import Catalog, Operation
 
 _METHOD_COLOURS = {
     "GET": "#5fafff",

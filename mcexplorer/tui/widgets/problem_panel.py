@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 if TYPE_CHECKING:
-    from mcexplorer.core.glossary import GlossaryEntry
-    from mcexplorer.core.problem import Problem
+    from mcexplorer.core.problems.problem import Problem
+    from mcexplorer.core.session.explain import Explanation
 
 # Decoded bodies that are not JSON: say what the client actually received.
 KIND_NOTES = {
@@ -154,8 +154,13 @@ class ProblemPanel(VerticalScroll):
         table.clear()
         table.add_class("-hidden")
 
-    def show(self, problem: Problem, entry: GlossaryEntry | None, diagnosis: list[str]) -> None:
-        """Display `problem`, explained by its glossary `entry` and the `diagnosis` sentences."""
+    def show(self, explanation: Explanation | None) -> None:
+        """Display a problem with its glossary entry and diagnosis; hide for none."""
+        self.display = explanation is not None
+        if explanation is None:
+            self.clear()
+            return
+        problem, entry, diagnosis = explanation.problem, explanation.entry, explanation.hints
         self.problem = problem
         self.remove_class("-empty")
         status = str(problem.status) if problem.status is not None else "no response"

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 if TYPE_CHECKING:  # core.ratelimit is imported on the first reading: not before first paint
-    from mcexplorer.core.ratelimit import QuotaState, RateLimitState
+    from mcexplorer.core.http.ratelimit import QuotaState, RateLimitState
 
 CELLS = 10
 
@@ -86,7 +86,7 @@ class RateGauge(Widget):
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take the readings of one response; headers it lacks leave the gauge as it was."""
-        from mcexplorer.core.ratelimit import parse_quota_headers, parse_rate_headers
+        from mcexplorer.core.http.ratelimit import parse_quota_headers, parse_rate_headers
 
         now = self._clock()
         rate = parse_rate_headers(headers, now)
@@ -98,7 +98,7 @@ class RateGauge(Widget):
 
     def observe_quota_document(self, data: Any) -> None:
         """The answer of GET /api-quota, which also gives the day's total."""
-        from mcexplorer.core.ratelimit import quota_from_document
+        from mcexplorer.core.http.ratelimit import quota_from_document
 
         quota = quota_from_document(data, self._clock())
         if quota.known:

@@ -18,11 +18,11 @@ from textual import work
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from mcexplorer.core.links import Link, links_of, split_href
+from mcexplorer.core.http.links import Link, links_of, split_href
 from mcexplorer.tui.messages import LinkFollowed
 
 if TYPE_CHECKING:
-    from mcexplorer.core.catalog import Catalog
+    from mcexplorer.core.catalog.model import Catalog
 
 # Links that point back up or at the node itself add nothing to a tree.
 _SKIPPED_RELS = frozenset({"self", "parent", "up"})
@@ -157,7 +157,11 @@ class ResourceMap(Tree[MapEntry]):
         entry = event.node.data
         if entry is not None and not entry.loaded and self.fetch is not None:
             entry.loaded = True  # one load at a time per node
-            label = event.node.label.copy()
+            label = (
+                Text(str(event.node.label))
+                if isinstance(event.node.label, str)
+                else event.node.label.copy()
+            )
             event.node.set_label(Text.assemble(label, (" …", "dim")))
             self._load(event.node, label)
 

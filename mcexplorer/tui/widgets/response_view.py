@@ -20,14 +20,14 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from mcexplorer.core.links import Link, links_of
+from mcexplorer.core.http.links import Link, links_of
 from mcexplorer.tui.messages import LinkFollowed
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import JsonView, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 
 if TYPE_CHECKING:
-    from mcexplorer.core.engine import Outcome
+    from mcexplorer.core.http.outcome import Outcome
 
 # Dotted names of a response for `fields=` suggestions: a few items show a collection's shape.
 _SAMPLED_ITEMS = 3

@@ -12,7 +12,7 @@ from http import HTTPStatus
 from textual.content import Content
 from textual.widget import Widget
 
-from mcexplorer.core.events import AttemptEvent, EventKind
+from mcexplorer.core.http.events import AttemptEvent, EventKind
 
 LABEL = 5  # "#12 " / "wait "
 OFFSET = 9  # "+1.42 s "

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 if TYPE_CHECKING:  # core.slots imports httpx: the gauge paints before the engine exists
-    from mcexplorer.core.slots import SlotSnapshot
+    from mcexplorer.core.http.slots import SlotSnapshot
 
 WINDOW_S = 60
 CELLS = 10

@@ -12,10 +12,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
-from mcexplorer.core.events import AttemptEvent, EventKind
-from mcexplorer.core.glossary import GlossaryEntry
-from mcexplorer.core.problem import FieldError, Problem
-from mcexplorer.core.slots import SlotSnapshot
+from mcexplorer.core.http.events import AttemptEvent, EventKind
+from mcexplorer.core.http.slots import SlotSnapshot
+from mcexplorer.core.problems.glossary import GlossaryEntry
+from mcexplorer.core.problems.problem import FieldError, Problem
+from mcexplorer.core.session.explain import Explanation
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
@@ -120,14 +121,14 @@ class TimelineHost(HostApp):
 class ProblemHost(HostApp):
     def __init__(self, problem: Problem, entry: GlossaryEntry | None, diagnosis: list[str]) -> None:
         super().__init__()
-        self.shown = (problem, entry, diagnosis)
+        self.shown = Explanation(problem, entry, diagnosis)
 
     def compose(self) -> ComposeResult:
         yield ProblemPanel()
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(ProblemPanel).show(*self.shown)
+        self.query_one(ProblemPanel).show(self.shown)
 
 
 class ScreenHost(HostApp):
