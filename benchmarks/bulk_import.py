@@ -50,7 +50,7 @@ def serve(conn: Any) -> None:
 
 def rows_csv(count: int, tag: str) -> str:
     lines = ["email,FNAME,LNAME"]
-    lines += [f"{tag}{n}@example.com,First{n},Last{n % 97}" for n in range(count)]
+    lines += [f"{tag}{n}@fernpost.net,First{n},Last{n % 97}" for n in range(count)]
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +99,7 @@ def import_figures(count: int) -> None:
 
 
 def archive_file(folder: Path, ops: int) -> Path:
-    response = json.dumps({"id": "abc", "email_address": "someone@example.com", "status": "ok"})
+    response = json.dumps({"id": "abc", "email_address": "someone@fernpost.net", "status": "ok"})
     results = [
         {"status_code": 200 if n % 50 else 400, "operation_id": f"op-{n}", "response": response}
         for n in range(ops)

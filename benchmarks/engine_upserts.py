@@ -88,7 +88,7 @@ def sandbox_process(seed: int) -> Iterator[Sandbox]:
 
 
 def emails(n: int) -> list[str]:
-    return [f"bench.{i}@example.com" for i in range(n)]
+    return [f"bench.{i}@fernpost.net" for i in range(n)]
 
 
 def body(email: str) -> dict[str, str]:

@@ -78,7 +78,7 @@ def main() -> None:
         member = f"lists/{list_id}/members/{members[0]['id']}"
         print(f"sandbox overhead: {args.n} requests per endpoint, {args.clients} clients")
         for label, path in (("GET /3.0/ping", "ping"), ("GET member", member)):
-            httpx.post(admin + "/_sandbox/reset")
+            httpx.post(admin + "/_sandbox/reset", json={})
             wall = asyncio.run(_drive(api_url, key, path, args.n, args.clients))
             stats = httpx.get(admin + "/_sandbox/stats").json()
             server_ms = stats["processing_ms_total"] / stats["requests"]

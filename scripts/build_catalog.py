@@ -1,16 +1,23 @@
-"""Derive the compact endpoint catalog from the Mailchimp Marketing OpenAPI document.
+"""Derive the endpoint catalog from the Mailchimp Marketing OpenAPI document.
 
     python scripts/build_catalog.py [SPEC] [-o mcexplorer/data/catalog.json]
 
-Only facts are kept (methods, paths, parameter types and limits, field names and
-types, success codes): no prose from the spec. The sandbox and the explorer both
-read the output; tests/test_catalog.py rebuilds it and compares when the spec is
-present.
+For each operation: method, path, summary and description, parameters (type, format,
+enum, default, limits, required, description), the request body as a nested schema
+(plus the flat dotted `fields` the sandbox reads), the success code and the response
+as dotted field paths with their types. Summaries and descriptions are the API's own
+reference text, carried so the explorer can show it where the cursor is.
+
+The normalised spec lost the element schema of seven collections (the element
+`$ref`s the collection itself); scripts/lost_item_schemas.json supplies them. The
+sandbox and the explorer both read the output; tests/data/test_catalog_data.py
+rebuilds it and compares when the spec is present.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -18,21 +25,41 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "spec" / "mailchimp-marketing.json"
 DEFAULT_OUT = ROOT / "mcexplorer" / "data" / "catalog.json"
+LOST_ITEMS = Path(__file__).resolve().parent / "lost_item_schemas.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 MAX_DEPTH = 4
-PARAM_KEYS = ("enum", "default", "maximum", "minimum")
+PARAM_KEYS = ("enum", "default", "maximum", "minimum", "format")
+# Schema facts a body node keeps, under the catalog's own key names.
+NODE_KEYS = {
+    "enum": "enum",
+    "format": "format",
+    "default": "default",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "maxLength": "max_length",
+}
+REF_PREFIX = "#/components/schemas/"
+
+
+def _deref(spec: dict[str, Any], ref: str) -> dict[str, Any]:
+    """A `$ref` as a JSON pointer: a whole schema or one property of one."""
+    node: Any = spec
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return dict(node)
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     seen = 0
     while "$ref" in schema and seen < 20:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        schema = spec["components"]["schemas"][name]
+        schema = _deref(spec, schema["$ref"])
         seen += 1
     if "allOf" in schema:
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
         for part in schema["allOf"]:
             part = _resolve(spec, part)
+            if part.get("description") and "description" not in merged:
+                merged["description"] = part["description"]
             merged["properties"].update(part.get("properties", {}))
             merged["required"] += part.get("required", [])
         return merged
@@ -46,8 +73,47 @@ def _type_of(schema: dict[str, Any]) -> str:
     return str(kind)
 
 
-def _ref_name(schema: dict[str, Any]) -> str:
-    return str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+def _ref(schema: dict[str, Any]) -> str:
+    return str(schema.get("$ref", ""))
+
+
+def _is_collection_get(path: str, method: str) -> bool:
+    return method == "get" and not path.rstrip("/").endswith("}")
+
+
+def _restore_lost_items(spec: dict[str, Any]) -> dict[str, Any]:
+    """Point every use of a self-referencing collection at its element, except the
+    collection GETs, which do answer with the collection."""
+    lost: dict[str, Any] = json.loads(LOST_ITEMS.read_text("utf-8"))
+    spec = copy.deepcopy(spec)
+    schemas = spec["components"]["schemas"]
+    renames: dict[str, str] = {}
+    for name, item in lost.items():
+        if name.startswith("_"):
+            continue
+        schemas[f"{name}_item"] = item
+        renames[REF_PREFIX + name] = f"{REF_PREFIX}{name}_item"
+
+    def rewrite(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("$ref") in renames:
+                node["$ref"] = renames[node["$ref"]]
+            for value in node.values():
+                rewrite(value)
+        elif isinstance(node, list):
+            for value in node:
+                rewrite(value)
+
+    collection_gets = {
+        path: copy.deepcopy(item["get"].get("responses"))
+        for path, item in spec["paths"].items()
+        if "get" in item and _is_collection_get(path, "get")
+    }
+    rewrite(spec["paths"])
+    rewrite(schemas)
+    for path, responses in collection_gets.items():
+        spec["paths"][path]["get"]["responses"] = responses
+    return spec
 
 
 def _fields(
@@ -58,16 +124,15 @@ def _fields(
     out: dict[str, Any],
     seen: frozenset[str] = frozenset(),
 ) -> None:
-    # The converted spec has self-referencing schemas (e.g. List_Members_2
-    # whose `members` items are List_Members_2): stop at a repeated ref.
-    seen = seen | {_ref_name(schema)}
+    """Dotted field names with their types (enums as their values), to MAX_DEPTH."""
+    seen = seen | {_ref(schema)}
     schema = _resolve(spec, schema)
     if _type_of(schema) == "array":
-        seen = seen | {_ref_name(schema.get("items", {}))}
+        seen = seen | {_ref(schema.get("items", {}))}
         schema = _resolve(spec, schema.get("items", {}))
     for name, raw in schema.get("properties", {}).items():
         prop = _resolve(spec, raw)
-        ref = _ref_name(raw) or _ref_name(raw.get("items", {}))
+        ref = _ref(raw) or _ref(raw.get("items", {}))
         path = f"{prefix}{name}"
         kind = _type_of(prop)
         item = _resolve(spec, prop.get("items", {})) if kind == "array" else {}
@@ -82,6 +147,40 @@ def _fields(
             _fields(spec, raw, f"{path}.", depth + 1, out, seen)
 
 
+def _node(spec: dict[str, Any], raw: dict[str, Any], seen: frozenset[str] = frozenset()) -> Any:
+    """A body schema as a nested node: type, description, facts, and its children."""
+    ref = _ref(raw)
+    schema = _resolve(spec, raw)
+    kind = _type_of(schema)
+    node: dict[str, Any] = {"type": kind}
+    if schema.get("description"):
+        node["description"] = schema["description"]
+    for key, name in NODE_KEYS.items():
+        if key in schema:
+            node[name] = schema[key]
+    if ref and ref in seen:
+        return node  # a cycle: the shape is described where it started
+    seen = seen | {ref}
+    if kind == "object":
+        props = schema.get("properties", {})
+        if props:
+            node["properties"] = {n: _node(spec, p, seen) for n, p in props.items()}
+        required = [n for n in dict.fromkeys(schema.get("required", [])) if n in props]
+        if required:
+            node["required"] = required
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            value = _node(spec, extra, seen)
+            # The spec types merge-field values as bare objects, yet a text merge
+            # field takes a string: a value schema with no shape accepts anything.
+            if value["type"] == "object" and "properties" not in value:
+                value["type"] = "any"
+            node["additional"] = value
+    elif kind == "array" and "items" in schema:
+        node["items"] = _node(spec, schema["items"], seen)
+    return node
+
+
 def _param(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     schema = _resolve(spec, raw.get("schema", {}))
     param: dict[str, Any] = {
@@ -90,6 +189,8 @@ def _param(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
         "required": bool(raw.get("required", False)),
         "type": _type_of(schema),
     }
+    if raw.get("description"):
+        param["description"] = raw["description"]
     if param["type"] == "array":
         items = _resolve(spec, schema.get("items", {}))
         param["items"] = _type_of(items)
@@ -109,7 +210,11 @@ def _operation(spec: dict[str, Any], path: str, method: str, raw: dict[str, Any]
         schema = _resolve(spec, content["application/json"]["schema"])
         fields: dict[str, Any] = {}
         _fields(spec, schema, "", 1, fields)
-        body = {"required": sorted(set(schema.get("required", []))), "fields": fields}
+        body = {
+            "required": sorted(set(schema.get("required", []))),
+            "fields": fields,
+            "schema": _node(spec, content["application/json"]["schema"]),
+        }
     success = sorted(code for code in raw.get("responses", {}) if code.isdigit())
     status = int(success[0]) if success else 200
     response: dict[str, Any] = {}
@@ -117,21 +222,27 @@ def _operation(spec: dict[str, Any], path: str, method: str, raw: dict[str, Any]
     if "application/json" in ok:
         _fields(spec, ok["application/json"]["schema"], "", 1, response)
     segments = [s for s in path.split("/") if s]
-    return {
+    op = {
         "id": raw["operationId"],
         "method": method.upper(),
         "path": path,
         "resource": segments[0] if segments else "",
         "tag": (raw.get("tags") or [""])[0],
         "sdk_method": raw.get("x-custom-config", {}).get("methodNameSnake", ""),
+        "summary": raw.get("summary", ""),
+        "description": raw.get("description", ""),
         "params": params,
         "body": body,
         "success": status,
         "response": response,
     }
+    if raw.get("deprecated"):
+        op["deprecated"] = True
+    return op
 
 
 def build_catalog(spec: dict[str, Any]) -> dict[str, Any]:
+    spec = _restore_lost_items(spec)
     operations = [
         _operation(spec, path, method, item[method])
         for path, item in sorted(spec["paths"].items())

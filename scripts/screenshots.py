@@ -121,7 +121,7 @@ async def shoot(out: Path) -> None:
 
 
 def server_reset(server: SandboxServer) -> None:
-    httpx.post(server.url + "/_sandbox/reset").raise_for_status()
+    httpx.post(server.url + "/_sandbox/reset", json={}).raise_for_status()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def isolate_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for name in SECRET_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("MCX_VAR_")]:  # run's variables
+        monkeypatch.delenv(name)
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     previous: keyring.backend.KeyringBackend = keyring.get_keyring()
     memory = MemoryKeyring()

@@ -17,7 +17,7 @@ from mcexplorer.sandbox.server import SandboxServer
 def admin(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     """The control routes, with state and counters reset first and faults cleared after."""
     with httpx.Client(base_url=sandbox.url) as client:
-        client.post("/_sandbox/reset").raise_for_status()
+        client.post("/_sandbox/reset", json={}).raise_for_status()
         yield client
         client.put("/_sandbox/faults", json={"profile": "none"}).raise_for_status()
 

@@ -1,4 +1,5 @@
-"""`mcexplorer collection ...`: import curl / Postman, list a collection, export as curl.
+"""`mcexplorer collection ...`: import curl / Postman / Posting, list a collection, export as
+curl.
 
 A curl command is read from a file or stdin, never from argv: pasted commands often hold a key.
 """
@@ -68,6 +69,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     postman.add_argument("--force", action="store_true", help="overwrite existing files")
     postman.set_defaults(func=_guard(_import_postman))
 
+    posting = sub.add_parser(
+        "import-posting", help="a Posting collection (*.posting.yaml files) -> a folder"
+    )
+    posting.add_argument("folder", type=Path, metavar="DIR", help="a folder of *.posting.yaml")
+    posting.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    posting.add_argument("--force", action="store_true", help="overwrite existing files")
+    posting.set_defaults(func=_guard(_import_posting))
+
     listing = sub.add_parser("list", help="the requests of a collection, and any bad files")
     listing.add_argument("folder", type=Path)
     listing.set_defaults(func=_guard(_list))
@@ -131,6 +140,27 @@ def _import_postman(args: argparse.Namespace) -> int:
         print(f"note: {warning}", file=sys.stderr)
     print(f"Imported {len(imported.requests)} requests into {args.output}")
     return 0
+
+
+def _import_posting(args: argparse.Namespace) -> int:
+    # Loaded here: PyYAML costs every other command ~25 ms of start-up.
+    from mcexplorer.core.collections.posting import import_posting, write_posting_import
+
+    imported = import_posting(args.folder)
+    if imported.requests:
+        write_posting_import(imported, args.output, force=args.force)
+    for note in imported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for error in imported.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"Imported {len(imported.requests)} requests into {args.output}", end="")
+    print(f"; {len(imported.errors)} files could not be read" if imported.errors else "")
+    if imported.variables:
+        print(
+            "Variables to give (--var NAME=VALUE, MCX_VAR_NAME or an environment file): "
+            + ", ".join(imported.variables)
+        )
+    return 1 if imported.errors else 0
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -1,16 +1,27 @@
-"""`mcexplorer run PATH`: send one saved request or a whole collection, headless (CI)."""
+"""`mcexplorer run PATH`: send one saved request or a whole collection, headless (CI).
+
+Variables come from `--var`, `MCX_VAR_<name>`, `--env NAME`, the profile's environment and
+the collection's defaults, in that order (see `core.collections.variables`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 from mcexplorer.commands.target import TargetError, add_target_options, max_body_of, open_target
+from mcexplorer.core.accounts.profiles import Accounts, ProfileError
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.core.atomic import SaveError
-from mcexplorer.core.collections.format import CollectionFileError
+from mcexplorer.core.collections.environments import (
+    VariableOptions,
+    collection_root,
+    load_collection_environment,
+)
+from mcexplorer.core.collections.variables import ENV_PREFIX, parse_assignments
 from mcexplorer.core.http.slots import MAX_LIMIT
 from mcexplorer.core.http.wire import ProxyConfigError
 from mcexplorer.core.session.run import RunItem, RunReport, RunResult, load_run_items
@@ -34,6 +45,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--report", type=Path, metavar="FILE", help="write FILE.json or FILE.xml (JUnit)"
     )
     run.add_argument("--no-history", action="store_true", help="do not record these requests")
+    run.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"set a {{{{NAME}}}} variable (beats ${ENV_PREFIX}NAME, --env and the defaults); "
+        "never a secret",
+    )
+    run.add_argument(
+        "--env",
+        metavar="NAME",
+        help="use the collection's environments/NAME.json (its variables, and its profile)",
+    )
     run.set_defaults(func=_run)
 
 
@@ -50,6 +74,9 @@ def _print_result(result: RunResult) -> None:
         f"{retries}{title}  [{result.name}]",
         flush=True,
     )
+    for check in result.assertions:
+        if not check.passed:
+            print(f"       assertion failed: {check.message}", flush=True)
 
 
 async def _send_all(
@@ -66,6 +93,35 @@ async def _send_all(
         )
 
 
+def _variable_options(args: argparse.Namespace) -> VariableOptions:
+    """The layers the options name. An environment that names a profile selects it unless
+    --profile (or --sandbox) says otherwise."""
+    if args.env is not None:
+        env = load_collection_environment(collection_root(args.path), args.env)
+        explicit = getattr(args, "profile", None) or getattr(args, "sandbox", False)
+        if env.profile is not None and not explicit:
+            args.profile = env.profile
+    return VariableOptions(
+        cli=parse_assignments(args.var),
+        environ=os.environ,
+        environment=args.env,
+        profile=_profile_name(args),
+    )
+
+
+def _profile_name(args: argparse.Namespace) -> str | None:
+    """The profile the target will use (the same choice `open_target` makes)."""
+    if getattr(args, "sandbox", False):
+        return None
+    named: str | None = getattr(args, "profile", None)
+    if named is not None:
+        return named
+    try:
+        return Accounts().default
+    except ProfileError:
+        return None  # open_target reports the unreadable config
+
+
 def _run(args: argparse.Namespace) -> int:
     if not 1 <= args.concurrency <= MAX_LIMIT:
         print(f"error: --concurrency must be between 1 and {MAX_LIMIT}.", file=sys.stderr)
@@ -73,13 +129,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.report is not None and args.report.suffix.lower() not in (".json", ".xml"):
         print(f"error: report {args.report}: use a .json or .xml file name.", file=sys.stderr)
         return 2
+    if not args.path.exists():
+        print(f"error: {args.path} does not exist.", file=sys.stderr)
+        return 2
     try:
-        items = load_run_items(args.path)
-    except (FileNotFoundError, CollectionFileError) as exc:
+        items = load_run_items(args.path, _variable_options(args))
+    # Bad files (CollectionFileError), refused variables and bad names are ValueErrors.
+    except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not items:
         print(f"error: no *.request.json files under {args.path}.", file=sys.stderr)
+        return 2
+    if args.path.is_file() and items[0].unresolved:
+        names = ", ".join(items[0].unresolved)
+        print(
+            f"error: {items[0].name}: unresolved variables {names}; nothing was sent. Give "
+            f"them with --var NAME=VALUE, ${ENV_PREFIX}NAME, --env or the collection's defaults.",
+            file=sys.stderr,
+        )
         return 2
     try:
         with open_target(args) as target:

@@ -22,7 +22,8 @@ _SECRET_SHAPES_BYTES = re.compile(_SHAPES.encode())  # bodies: no decoding, bina
 # A header value that carries an auth scheme and something after it.
 AUTH_VALUE_RE = re.compile(r"^\s*(basic|bearer|oauth|apikey)\s+\S", re.IGNORECASE)
 # Names that say their value is a credential (an OAuth token is opaque: only its name tells).
-SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth)", re.IGNORECASE)
+# "auth" but not "author(s)": a template's author is not a credential.
+SECRET_NAME = re.compile(r"(api_?key|token|secret|password|auth(?!ors?(?![a-z])))", re.IGNORECASE)
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
 )

@@ -1,7 +1,7 @@
 """Routes outside /3.0: sandbox control (`/_sandbox/*`) and batch result downloads.
 
 No limits, auth or faults apply here: a benchmark or test must always be able
-to read the counters and change the faults.
+to read the counters and change the faults. Other origins are refused (admin_guard).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mcexplorer.sandbox.admin_guard import ADMIN_MIDDLEWARE
 from mcexplorer.sandbox.batches import batch_results as archive_of
 from mcexplorer.sandbox.faults import FaultConfig, FaultConfigError
 
@@ -57,5 +58,6 @@ def build_admin(sandbox: SandboxApp) -> Starlette:
             Route("/_sandbox/faults", get_faults, methods=["GET"]),
             Route("/_sandbox/faults", put_faults, methods=["PUT"]),
             Route("/_batch-results/{name}", batch_results, methods=["GET"]),
-        ]
+        ],
+        middleware=ADMIN_MIDDLEWARE,
     )

@@ -41,9 +41,11 @@ from mcexplorer.sandbox.faults import BEFORE_PROCESSING, FaultConfig
 from mcexplorer.sandbox.generic import generic_reply
 from mcexplorer.sandbox.html_pages import HTML_CONTENT_TYPE, cdn_502_page, firewall_page
 from mcexplorer.sandbox.limits import Stats
+from mcexplorer.sandbox.links import described_by, recorded_links
 from mcexplorer.sandbox.resources import HANDLERS
 from mcexplorer.sandbox.routing import Ctx, Reply
-from mcexplorer.sandbox.store import Store, build_store
+from mcexplorer.sandbox.seed import build_store
+from mcexplorer.sandbox.store import Store
 
 API_PREFIX = "/3.0"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -97,6 +99,9 @@ class SandboxApp:
         self.stats = Stats()
         self._store_factory = store_factory
         self._admin = build_admin(self)
+        # Request ids come from the OS's entropy, never from the seed: they must differ from
+        # one run to the next (support tickets quote them) while data and faults repeat.
+        self._ids = random.Random()
         self.reset()
 
     # -- state -------------------------------------------------------------
@@ -104,7 +109,6 @@ class SandboxApp:
     def reset(self) -> None:
         """Account state, counters and random streams back to the seed."""
         self.store = self._store_factory(self.seed, self.dc)
-        self._ids = random.Random(f"ids:{self.seed}")
         self.rng = random.Random(f"faults:{self.seed}")
         self.stats.reset()
         self._clear_firewall()
@@ -118,8 +122,7 @@ class SandboxApp:
         self._404s_in_a_row = 0
 
     def _request_id(self) -> str:
-        """A version-4 UUID drawn from the seeded stream (what uuid.UUID(version=4) gives,
-        without building the object on every request)."""
+        """A version-4 UUID (what uuid.uuid4() gives, without building the object each time)."""
         bits = self._ids.getrandbits(128) & ~UUID_VERSION_MASK | UUID_VERSION_4
         h = f"{bits:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
@@ -130,7 +133,11 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+        if path == API_PREFIX:
+            # The API's root is /3.0/; without the slash it redirects there.
+            location = _origin(scope) + API_PREFIX + "/"
+            await _send(send, Response(301, {"location": location, "content-length": "0"}))
+        elif path.startswith(API_PREFIX + "/"):
             await self._api(scope, receive, send)
         else:
             await self._admin(scope, receive, send)
@@ -273,6 +280,8 @@ class SandboxApp:
             role = self.store.oauth_tokens.get(credential)
         if role is None:
             raise named("APIKeyInvalid")
+        if role == "disabled":
+            raise named("UserDisabled")
         return role
 
     def dispatch(
@@ -309,12 +318,16 @@ class SandboxApp:
             body=body,
             base_url=base_url,
             execute=self._executor(base_url),
+            role=role,
         )
         handler = HANDLERS.get((method, op.template))
         reply = handler(ctx) if handler else generic_reply(ctx, op)
         if 200 <= reply.status < 300:
             if method != "GET":
                 self.stats.record_write(method, "/" + "/".join(segments), body)
+            if isinstance(reply.body, dict):
+                template = reply.template or op.template
+                reply.headers.setdefault("Link", _link_header(base_url, template, reply.body))
             if reply.body is not None:
                 reply.body = fields.apply(reply.body, query, op.response)
         return reply
@@ -355,6 +368,16 @@ class SandboxApp:
         }
         headers.update({k.lower(): v for k, v in err.headers.items()})
         return Response(err.status, headers, _dumps(problem_document(err, request_id)))
+
+
+def _link_header(base_url: str, template: str, body: dict[str, Any]) -> str:
+    """describedBy for every JSON answer; instances with a page in the app add `dashboard`."""
+    origin = base_url[: -len(API_PREFIX)]
+    header = described_by(origin, template, "total_items" in body)
+    page = recorded_links()["dashboards"].get(template)
+    if page and "web_id" in body:
+        header += f', <{origin}/_dashboard{page.format(web_id=body["web_id"])}>; rel="dashboard"'
+    return header
 
 
 def _checked_query(op: Operation, query: dict[str, str]) -> dict[str, str]:

@@ -10,58 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from mcexplorer.sandbox.errors import ApiError
+from mcexplorer.sandbox.model.batch_state import Batch
 from mcexplorer.sandbox.routing import Reply
 from mcexplorer.sandbox.store import Store
 from mcexplorer.sandbox.tarball import pack_results
 
 Execute = Callable[[str, str, dict[str, str], Any], Reply]
 
-PENDING_S = 0.1
-PREPROCESSING_S = 0.1
-PER_OPERATION_S = 0.002
-FINALIZING_S = 0.1
 # Batch-webhook events are delivered one after another at this rate.
 WEBHOOK_EVENTS_PER_S = 50.0
 MAX_PENDING_WEBHOOK_EVENTS = 500
-
-
-@dataclass
-class Batch:
-    id: str
-    operations: list[dict[str, Any]]
-    submitted: float  # store clock
-    submitted_at: str
-    results: list[dict[str, Any]] = field(default_factory=list)
-    errored: int = 0
-    completed_at: str = ""
-    events_queued: bool = False
-
-    @property
-    def started_at(self) -> float:
-        return self.submitted + PENDING_S + PREPROCESSING_S
-
-    @property
-    def finished_at(self) -> float:
-        return self.started_at + len(self.operations) * PER_OPERATION_S + FINALIZING_S
-
-    def status(self, now: float) -> str:
-        if now >= self.finished_at:
-            return "finished"
-        if now >= self.finished_at - FINALIZING_S:
-            return "finalizing"
-        if now >= self.started_at:
-            return "started"
-        return "preprocessing" if now >= self.submitted + PENDING_S else "pending"
-
-    def due(self, now: float) -> int:
-        """How many operations should have run by `now`."""
-        if now < self.started_at:
-            return 0
-        return min(len(self.operations), int((now - self.started_at) / PER_OPERATION_S) + 1)
 
 
 def submit(store: Store, operations: list[dict[str, Any]]) -> Batch:

@@ -68,7 +68,16 @@ def _exists(value: Any, parts: list[str]) -> bool:
 def _known(name: str, catalog_fields: dict[str, Any], body: Any) -> bool:
     if name in catalog_fields or any(k.startswith(name + ".") for k in catalog_fields):
         return True
-    return _exists(body, name.split("."))
+    parts = name.split(".")
+    # Below an array or object whose items the catalog does not describe, any name may exist
+    # (an empty collection has no item to look into).
+    for end in range(1, len(parts)):
+        prefix = ".".join(parts[:end])
+        kind = catalog_fields.get(prefix)
+        opaque = isinstance(kind, str) and (kind.startswith("array") or kind == "object")
+        if opaque and not any(k.startswith(prefix + ".") for k in catalog_fields):
+            return True
+    return _exists(body, parts)
 
 
 def check_exclusive(query: dict[str, str]) -> None:
@@ -77,16 +86,16 @@ def check_exclusive(query: dict[str, str]) -> None:
 
 
 def apply(body: Any, query: dict[str, str], catalog_fields: dict[str, Any]) -> Any:
-    """The body cut down as the query asks; ApiError 422 for a name that does not exist."""
+    """The body cut down as the query asks; ApiError 422 for a `fields` name that does not
+    exist (an unknown `exclude_fields` name is ignored, as the API does)."""
     fields = split_names(query.get("fields", ""))
     excluded = split_names(query.get("exclude_fields", ""))
-    names = fields or excluded
-    if not names:
-        return body
-    unknown = [n for n in names if not _known(n, catalog_fields, body)]
-    if unknown:
-        raise _invalid(unknown)
-    return _include(body, _tree(fields)) if fields else _exclude(body, _tree(excluded))
+    if fields:
+        unknown = [n for n in fields if not _known(n, catalog_fields, body)]
+        if unknown:
+            raise _invalid(unknown)
+        return _include(body, _tree(fields))
+    return _exclude(body, _tree(excluded)) if excluded else body
 
 
 def _invalid(unknown: list[str]) -> ApiError:

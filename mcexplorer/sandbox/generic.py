@@ -4,6 +4,9 @@ The body has the shape the catalog gives for the response (field names and
 types), with stable fake ids derived from the path, `_links`, path parameters
 echoed where the response names them, and for writes the accepted body fields
 echoed back. 204-success operations and DELETE answer with no body.
+
+E-commerce objects are remembered instead: a store, customer or order exists once it
+was created, and reading one that was not is 404, as it is on a real account.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import hashlib
 from typing import Any
 
 from mcexplorer.sandbox.catalog import Operation
-from mcexplorer.sandbox.links import resource_links
+from mcexplorer.sandbox.links import catalog_operations, resource_links
+from mcexplorer.sandbox.model.lookup import lookup
 from mcexplorer.sandbox.resources.common import body_of
 from mcexplorer.sandbox.routing import Ctx, Reply
+from mcexplorer.sandbox.store import Record
 
 COLLECTION_ITEMS = 2  # elements generated for an array of objects
 TIMESTAMP = "2024-01-15T09:30:00+00:00"
@@ -94,7 +99,80 @@ class _Builder:
         return resource_links(self.ctx.base_url, self.op.template, self.ctx.params, item=item)
 
 
+REMEMBERED = "/ecommerce/stores"
+
+
+def _item_template(collection: str) -> str | None:
+    """`/x/{x_id}` under the collection template `/x`, when the catalog has one."""
+    for _, template in catalog_operations():
+        head, _, last = template.rpartition("/")
+        if head == collection and last.startswith("{"):
+            return template
+    return None
+
+
+def _path(template: str, params: dict[str, str]) -> str:
+    return template.format_map(params)
+
+
+def _remembered(ctx: Ctx, op: Operation) -> Reply | None:
+    """CRUD over `store.created` for e-commerce; None where the generic answer applies."""
+    created = ctx.store.created
+    path = _path(op.template, ctx.params)
+    item_template = None if op.template.endswith("}") else _item_template(op.template)
+    if op.template.endswith("}"):
+        parent = path.rsplit("/", 1)[0].rsplit("/", 1)[0]
+        if parent != "/ecommerce":
+            lookup(created, parent, "parent resource")
+        if ctx.method == "PUT" and path not in created:
+            created[path] = {"id": ctx.params[op.template.rsplit("{", 1)[1][:-1]]}
+        record = lookup(created, path, "resource")
+        if ctx.method == "DELETE":
+            del created[path]
+            return Reply(status=204)
+        if ctx.method in ("PATCH", "PUT"):
+            record.update(body_of(ctx, partial=True), updated_at=ctx.store.now_iso())
+        links = resource_links(ctx.base_url, op.template, ctx.params, item=True)
+        return Reply(body={**record, "_links": links})
+    if item_template is None:
+        return None
+    parent = path.rsplit("/", 1)[0]
+    if parent != "/ecommerce":
+        lookup(created, parent, "parent resource")
+    id_name = item_template.rsplit("{", 1)[1][:-1]
+    if ctx.method == "POST":
+        body = body_of(ctx)
+        now = ctx.store.now_iso()
+        new: Record = {"id": str(body.get("id") or ctx.store.hex_id()), **body}
+        new.update(created_at=now, updated_at=now)
+        created[f"{path}/{new['id']}"] = new
+        params = {**ctx.params, id_name: new["id"]}
+        links = resource_links(ctx.base_url, item_template, params, item=True)
+        return Reply(body={**new, "_links": links})
+    if ctx.method != "GET":
+        return None
+    children = [r for k, r in created.items() if k.rsplit("/", 1)[0] == path]
+    arrays = (
+        k for k, kind in op.response.items() if str(kind).startswith("array") and "." not in k
+    )
+    key = next((k for k in arrays if k != "_links"), "items")
+    rows = []
+    for child in children:
+        params = {**ctx.params, id_name: child["id"]}
+        rows.append(
+            {**child, "_links": resource_links(ctx.base_url, item_template, params, item=True)}
+        )
+    start = int(ctx.query.get("offset", "0"))
+    page = rows[start : start + int(ctx.query.get("count", "10"))]
+    links = resource_links(ctx.base_url, op.template, ctx.params, item=False)
+    return Reply(body={key: page, "total_items": len(rows), "_links": links})
+
+
 def generic_reply(ctx: Ctx, op: Operation) -> Reply:
+    if op.template.startswith(REMEMBERED):
+        reply = _remembered(ctx, op)
+        if reply is not None:
+            return reply
     accepted: dict[str, Any] = {}
     if op.body is not None and ctx.method in ("POST", "PUT", "PATCH"):
         body = body_of(ctx, partial=ctx.method == "PATCH")

@@ -1,12 +1,16 @@
-"""`_links` arrays built from the catalog: which methods and sub-resources a path has."""
+"""`_links` arrays and the describedBy header: from the links real traffic shows
+(data/sandbox_links.json) where recorded, else from the catalog's methods and sub-resources."""
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import quote
 
 from mcexplorer.sandbox.catalog import Catalog, Operation
+from mcexplorer.sandbox.errors import DATA_DIR
 
 _REL_BY_METHOD = {"PATCH": "update", "PUT": "upsert", "DELETE": "delete"}
 # Characters quote(..., safe="@") leaves alone: most ids need no quoting at all.
@@ -40,6 +44,12 @@ def _children(template: str) -> tuple[str, ...]:
         and "/" not in t[len(prefix) :]
         and not t[len(prefix) :].startswith("{")
     )
+
+
+@cache
+def recorded_links() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA_DIR / "sandbox_links.json").read_text("utf-8"))
+    return data
 
 
 def _schema_name(template: str) -> str:
@@ -79,9 +89,29 @@ def _href(api: str, template: str) -> str:
     return api.replace("{", "{{").replace("}", "}}") + (template if template != "/" else "/")
 
 
+def _target(defs: str, template: str, method: str) -> str | None:
+    """The schema a GET of `template` answers with (item or collection by its shape)."""
+    if method != "GET":
+        return None
+    kind = "Response" if template.endswith("}") or template == "/" else "CollectionResponse"
+    return f"{defs}{_schema_name(template)}/{kind}.json"
+
+
+def _recorded(api: str, template: str, entries: list[list[str]]) -> tuple[dict[str, str], ...]:
+    defs = api.rsplit("/3.0", 1)[0] + "/schema/3.0/Definitions/"
+    links = []
+    for rel, method, path in entries:
+        target = path.replace("{self}", template.rstrip("/")) if path else template
+        links.append(_link(rel, _href(api, target), method, _target(defs, target, method)))
+    return tuple(links)
+
+
 @lru_cache(maxsize=1024)  # keyed by the request's Host too, so bounded
 def _skeleton(api: str, template: str, item: bool) -> tuple[dict[str, str], ...]:
     """The links of `template` with hrefs left as format patterns (see `_href`)."""
+    recorded = recorded_links()["instances" if item else "collections"].get(template)
+    if recorded is not None:
+        return _recorded(api, template, recorded)
     defs = api.rsplit("/3.0", 1)[0] + "/schema/3.0/Definitions/"
     methods = _methods().get(template, frozenset())
     href = _href(api, template)
@@ -126,3 +156,13 @@ def resource_links(
         {**link, "href": link["href"].format_map(values)}
         for link in _skeleton(base_url.rstrip("/"), template, item)
     ]
+
+
+@lru_cache(maxsize=1024)
+def described_by(origin: str, template: str, collection: bool) -> str:
+    """The `Link` header of a JSON answer: its schema, as the API names it."""
+    if template == "/":
+        return f'<{origin}/schema/3.0/Root.json>; rel="describedBy"'
+    kind = "Collection" if collection else "Instance"
+    name = recorded_links()["schemas"].get(template, f"{_schema_name(template)}/{kind}.json")
+    return f'<{origin}/schema/3.0/{name}>; rel="describedBy"'

@@ -15,6 +15,8 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # The catalog template the body describes when not the path called (a created item).
+    template: str | None = None
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Ctx:
     base_url: str
     # Runs another operation in-process (method, path, query, body); batches use it.
     execute: Callable[[str, str, dict[str, str], Any], Reply]
+    role: str = "owner"  # the role of the key or token that made the call
 
 
 Handler = Callable[[Ctx], Reply]

@@ -1,11 +1,12 @@
-"""Fills a Store with the generated demo account described by data/seed.json."""
+"""The generated demo account described by data/seed.json, identical for the same seed."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from mcexplorer.sandbox.resources.records import (
+from mcexplorer.sandbox.model.records import (
     make_automation,
     make_campaign,
     make_category,
@@ -22,6 +23,14 @@ from mcexplorer.sandbox.store import Store
 ISO = "%Y-%m-%dT%H:%M:%S+00:00"
 
 
+def build_store(seed: int, dc: str) -> Store:
+    """A fresh demo account."""
+    rng = random.Random(seed)
+    store = Store(seed=seed, dc=dc, account={}, api_keys={}, oauth_tokens={}, rng=rng)
+    populate(store)
+    return store
+
+
 def populate(store: Store) -> None:
     params = seed_params()
     rng = store.rng
@@ -29,6 +38,7 @@ def populate(store: Store) -> None:
     stamp = (base - timedelta(days=400)).strftime(ISO)
 
     store.api_keys = {store.hex_id(32): "owner", store.hex_id(32): "viewer"}
+    store.api_keys[store.hex_id(32)] = "disabled"  # a deactivated user: 403 User Disabled
     store.oauth_tokens = {store.hex_id(32): "owner"}
     store.account = {
         "account_id": store.hex_id(25),
@@ -62,6 +72,8 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
             "contact": {
                 "company": account["contact"]["company"],
                 "address1": account["contact"]["addr1"],
+                "address2": account["contact"]["addr2"],
+                "state": account["contact"]["state"],
                 "city": account["contact"]["city"],
                 "zip": account["contact"]["zip"],
                 "country": account["contact"]["country"],
@@ -74,6 +86,7 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
                 "language": "en",
             },
             "email_type_option": False,
+            "marketing_permissions": spec.get("gdpr", False),
         },
         when.strftime(ISO),
     )
@@ -95,6 +108,8 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
         status = rng.choices(statuses, weights)[0]
         member = make_member(store, list_id, email, status, joined, merge_fields=merges, tags=tags)
         member["member_rating"] = rng.randint(1, 5)
+        if status in ("unsubscribed", "cleaned"):  # the contact's own doing, or a bounce
+            store.compliance.add((list_id, member["id"]))
         members.append(member)
     for member in rng.sample(members, 3):
         key = (list_id, member["id"])
@@ -106,7 +121,7 @@ def _seed_list(store: Store, params: dict[str, Any], spec: dict[str, Any], when:
     for name in params["segment_names"]:
         chosen = rng.sample(members, min(25, len(members)))
         make_segment(store, list_id, name, [m["id"] for m in chosen], when.strftime(ISO))
-    for category in params["interest_categories"]:
+    for category in params["interest_categories"] if spec.get("interests", True) else ():
         make_category(store, list_id, category["title"], category["type"], category["interests"])
     _seed_campaigns(store, params, record, when)
 

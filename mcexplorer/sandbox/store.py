@@ -9,10 +9,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from mcexplorer.sandbox.batches import Batch
+from mcexplorer.sandbox.model.batch_state import Batch
 
 Record = dict[str, Any]
 
@@ -36,7 +35,14 @@ class Store:
     members: dict[str, dict[str, Record]] = field(default_factory=dict)  # list_id -> hash -> member
     # (list_id, hash) of permanently deleted members: they cannot be re-added.
     forgotten: set[tuple[str, str]] = field(default_factory=set)
+    # (list_id, hash) of contacts who unsubscribed themselves or bounced: the API may not
+    # subscribe them again (an unsubscribe made through the API itself can be undone).
+    compliance: set[tuple[str, str]] = field(default_factory=set)
+    # address -> wall times of its recent sign-ups on any audience (the anti-abuse check).
+    signups: dict[str, list[datetime]] = field(default_factory=dict)
     merge_fields: dict[str, dict[int, Record]] = field(default_factory=dict)
+    # list_id -> the GDPR marketing permissions of an audience that has them enabled
+    permissions: dict[str, list[Record]] = field(default_factory=dict)
     segments: dict[str, dict[int, Record]] = field(default_factory=dict)
     segment_members: dict[int, set[str]] = field(default_factory=dict)  # segment id -> hashes
     interest_categories: dict[str, dict[str, Record]] = field(default_factory=dict)
@@ -49,6 +55,8 @@ class Store:
     templates: dict[int, Record] = field(default_factory=dict)
     batches: dict[str, Batch] = field(default_factory=dict)
     batch_webhooks: dict[str, Record] = field(default_factory=dict)
+    # E-commerce objects created through the generic handler, by their path.
+    created: dict[str, Record] = field(default_factory=dict)
     # Delivery times of batch-webhook events not yet delivered (monotonic seconds).
     webhook_queue: deque[float] = field(default_factory=deque)
     advancing: bool = False  # set while batches run their operations
@@ -73,19 +81,14 @@ class Store:
         return self._key_with_role("viewer")
 
     @property
+    def disabled_key(self) -> str:
+        """The key of a deactivated user: every request with it gets 403 User Disabled."""
+        return self._key_with_role("disabled")
+
+    @property
     def demo_oauth_token(self) -> str:
         return next(t for t, role in self.oauth_tokens.items() if role == "owner")
 
     def _key_with_role(self, role: str) -> str:
         hex_part = next(k for k, r in self.api_keys.items() if r == role)
         return f"{hex_part}-{self.dc}"
-
-
-def build_store(seed: int, dc: str) -> Store:
-    """A fresh demo account, identical for the same seed."""
-    from mcexplorer.sandbox.seed import populate
-
-    rng = random.Random(seed)
-    store = Store(seed=seed, dc=dc, account={}, api_keys={}, oauth_tokens={}, rng=rng)
-    populate(store)
-    return store

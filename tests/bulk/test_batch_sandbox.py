@@ -25,11 +25,11 @@ FAST_POLL = PollPolicy(first_s=0.05, cap_s=0.2)
 
 
 def operations(list_id: str) -> list[BatchOperation]:
-    member = {"email_address": "batch@example.com", "status_if_new": "subscribed"}
+    member = {"email_address": "batch@fernpost.net", "status_if_new": "subscribed"}
     return [
         BatchOperation(
             "PUT",
-            f"/lists/{list_id}/members/batch@example.com",
+            f"/lists/{list_id}/members/batch@fernpost.net",
             body=json.dumps(member),
             operation_id="upsert",
         ),
@@ -105,7 +105,7 @@ def test_cli_submit_wait_and_results_export_failed_operations(
     ops = write(
         tmp_path / "ops.csv",
         "method,path,body,operation_id\n"
-        f'PUT,/lists/{list_id}/members/cli@example.com,"{{""email_address"": ""cli@example.com"", '
+        f'PUT,/lists/{list_id}/members/cli@qb.org,"{{""email_address"": ""cli@qb.org"", '
         f'""status_if_new"": ""subscribed""}}",ok-one\n'
         f'POST,/lists/{list_id}/members,"{{""email_address"": ""nope"", '
         f'""status"": ""subscribed""}}",bad-one\n',

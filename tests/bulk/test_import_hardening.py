@@ -61,7 +61,7 @@ async def test_a_batch_whose_submit_answer_was_lost_is_found_not_submitted_again
 ) -> None:
     source = write(
         tmp_path / "m.csv",
-        "email,FNAME\n" + "".join(f"lost{n}@example.com,L{n}\n" for n in range(15)),
+        "email,FNAME\n" + "".join(f"lost{n}@fernpost.net,L{n}\n" for n in range(15)),
     )
     creds = Credentials.api_key(sandbox.demo_key)
     policy = RetryPolicy(base_s=0.01)
@@ -98,7 +98,7 @@ def test_the_failed_rows_file_may_not_be_the_input(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("MAILCHIMP_API_KEY", sandbox.demo_key)
-    text = "email,FNAME\nok@example.com,O\nbroken@,B\n"
+    text = "email,FNAME\nok@fernpost.net,O\nbroken@,B\n"
     source = write(tmp_path / "m.csv", text)
     before = stats(admin)["requests"]
     for other in (source, tmp_path / "." / "m.csv", journal_path_for(source)):
@@ -112,8 +112,8 @@ def test_the_failed_rows_file_may_not_be_the_input(
 def test_rows_that_cannot_be_parsed_keep_their_cells_in_the_failed_rows_file(
     tmp_path: Path,
 ) -> None:
-    huge = "big@example.com," + "y" * 140_000  # past the csv module's field size limit
-    table = parse_csv(f"email,FNAME\nok@example.com,O\nsmith@example.com,Smith, John\n{huge}\n")
+    huge = "big@fernpost.net," + "y" * 140_000  # past the csv module's field size limit
+    table = parse_csv(f"email,FNAME\nok@fernpost.net,O\nsmith@fernpost.net,Smith, John\n{huge}\n")
     plan = plan_import("L", table, FIELDS)
     report = ImportReport(invalid=list(plan.invalid))
     out = tmp_path / "failed.csv"
@@ -123,13 +123,13 @@ def test_rows_that_cannot_be_parsed_keep_their_cells_in_the_failed_rows_file(
         rows: list[dict[str, Any]] = list(csv.DictReader(out.open(encoding="utf-8")))
     finally:
         csv.field_size_limit(limit)
-    assert rows[0]["email"] == "smith@example.com" and rows[0]["FNAME"] == "Smith"
-    assert rows[0]["_original"] == "smith@example.com,Smith, John"
+    assert rows[0]["email"] == "smith@fernpost.net" and rows[0]["FNAME"] == "Smith"
+    assert rows[0]["_original"] == "smith@fernpost.net,Smith, John"
     assert "has 3 values" in rows[0]["_reason"]
     assert rows[1]["_original"] == huge and "cannot be read as CSV" in rows[1]["_reason"]
 
 
 def test_a_semicolon_separated_file_gets_a_hint() -> None:
-    table = parse_csv("email;FNAME\nx@example.com;X\n")
+    table = parse_csv("email;FNAME\nx@fernpost.net;X\n")
     with pytest.raises(ImportSetupError, match="separated by ';'"):
         plan_import("L", table, FIELDS)

@@ -27,24 +27,24 @@ from tests.bulk.conftest import stats, write
 
 def members_csv(path: Path, count: int, *, start: int = 0, extra: str = "") -> Path:
     lines = ["email,First Name,LNAME"]
-    lines += [f"imp{n}@example.com,Name{n},Zed" for n in range(start, start + count)]
+    lines += [f"imp{n}@fernpost.net,Name{n},Zed" for n in range(start, start + count)]
     return write(path, "\n".join(lines) + "\n" + extra)
 
 
 async def test_plan_reports_invalid_rows_by_line(engine: Engine, list_id: str) -> None:
     table = parse_csv(
         "email,FNAME,status\n"
-        "ok@example.com,Ok,\n"
+        "ok@fernpost.net,Ok,\n"
         "\n"
         "no-at-sign,X,\n"
-        "ok@example.com,Again,\n"
-        "fine@example.com,F,maybe\n"
+        "ok@fernpost.net,Again,\n"
+        "fine@fernpost.net,F,maybe\n"
     )
     plan = plan_import(list_id, table, await fetch_merge_fields(engine, list_id))
     assert [r.line for r in plan.rows] == [2]
     assert [str(i) for i in plan.invalid] == [
         "line 4: 'no-at-sign' is not a valid email address",
-        "line 5: ok@example.com already appears on line 2",
+        "line 5: ok@fernpost.net already appears on line 2",
         "line 6: status 'maybe' is not one of subscribed, unsubscribed, cleaned, pending, "
         "transactional",
     ]
@@ -55,7 +55,7 @@ async def test_unknown_columns_stop_the_import_before_anything_is_sent(
 ) -> None:
     from mcexplorer.core.bulk.members_import import ImportSetupError
 
-    table = parse_csv("email,FNAME,Shoe Size,_note\na@example.com,A,44,x\n")
+    table = parse_csv("email,FNAME,Shoe Size,_note\na@fernpost.net,A,44,x\n")
     with pytest.raises(ImportSetupError, match=r"'Shoe Size' are not merge fields.*FNAME"):
         plan_import(list_id, table, await fetch_merge_fields(engine, list_id))
 
@@ -69,18 +69,18 @@ def test_direct_import_skips_invalid_rows_and_reports_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MAILCHIMP_API_KEY", sandbox.demo_key)
-    source = members_csv(tmp_path / "m.csv", 40, extra="broken@,B,C\nimp3@example.com,D,E\n")
+    source = members_csv(tmp_path / "m.csv", 40, extra="broken@,B,C\nimp3@fernpost.net,D,E\n")
     code = main(["members", "import", list_id, str(source), "--base-url", sandbox.api_url])
     captured = capsys.readouterr()
     assert code == 1  # two rows were invalid
     assert "40 created, 0 failed, 2 invalid rows skipped" in captured.out
     assert "line 42: 'broken@' is not a valid email address" in captured.err
-    assert "line 43: imp3@example.com already appears on line 5" in captured.err
+    assert "line 43: imp3@fernpost.net already appears on line 5" in captured.err
     assert stats(admin)["writes_applied"] == 40
     failed = list(csv.DictReader((tmp_path / "m.failed.csv").open(encoding="utf-8")))
     assert [(r["_line"], r["email"]) for r in failed] == [
         ("42", "broken@"),
-        ("43", "imp3@example.com"),
+        ("43", "imp3@fernpost.net"),
     ]
     assert not journal_path_for(source).exists()  # nothing left to resume
 
@@ -94,7 +94,7 @@ def test_direct_import_skips_invalid_rows_and_reports_them(
 async def test_batch_import(
     sandbox: SandboxServer, engine: Engine, list_id: str, admin: httpx.Client
 ) -> None:
-    table = parse_csv("email,FNAME\n" + "".join(f"b{n}@example.com,B{n}\n" for n in range(30)))
+    table = parse_csv("email,FNAME\n" + "".join(f"b{n}@fernpost.net,B{n}\n" for n in range(30)))
     plan = plan_import(list_id, table, await fetch_merge_fields(engine, list_id))
     job = MembersImport(engine, plan, existing=await fetch_existing(engine, list_id))
     report = await job.run_batch(BatchJobs(engine, poll=PollPolicy(first_s=0.05)), batch_size=12)
@@ -103,7 +103,7 @@ async def test_batch_import(
     data = stats(admin)
     assert data["writes_applied"] == 30 + 3  # the operations plus the three POST /batches
     api = httpx.Client(base_url=sandbox.api_url, auth=("x", sandbox.demo_key))
-    member = api.get(f"lists/{list_id}/members/b7@example.com").json()
+    member = api.get(f"lists/{list_id}/members/b7@fernpost.net").json()
     assert member["merge_fields"]["FNAME"] == "B7"
 
 
@@ -200,16 +200,16 @@ def test_failed_rows_csv_can_be_fixed_and_re_run(
     monkeypatch.setenv("MAILCHIMP_API_KEY", sandbox.demo_key)
     source = write(
         tmp_path / "c.csv",
-        "email,FNAME,CITY\nhas@example.com,H,Mockton\nlacks@example.com,L,\nalso@example.com,A,\n",
+        "email,FNAME,CITY\nhas@fernpost.net,H,Mockton\nlacks@fernpost.net,L,\nalso@fernpost.net,A,\n",
     )
     args = ["--base-url", sandbox.api_url, "--via", "batch"]
     assert main(["members", "import", list_id, str(source), *args]) == 1
     out = capsys.readouterr()
     assert "1 created, 2 failed" in out.out
-    assert "line 3: lacks@example.com: 400 Invalid Resource" in out.err
+    assert "line 3: lacks@fernpost.net: 400 Invalid Resource" in out.err
     failed = tmp_path / "c.failed.csv"
     rows = list(csv.DictReader(failed.open(encoding="utf-8")))
-    assert [r["email"] for r in rows] == ["lacks@example.com", "also@example.com"]
+    assert [r["email"] for r in rows] == ["lacks@fernpost.net", "also@fernpost.net"]
     assert "CITY: Please enter a value" in rows[0]["_reason"]
     # the journal is kept for the failures; the failed CSV is its own import
     api.patch(f"lists/{list_id}/merge-fields/{city['merge_id']}", json={"required": False})

@@ -78,3 +78,63 @@ def test_body_template_fills_nested_required_objects(catalog: Catalog) -> None:
 def test_body_template_is_none_without_body(catalog: Catalog) -> None:
     op = catalog.get("GET", "/ping")
     assert op is not None and catalog.body_template(op) is None
+
+
+def test_operations_carry_their_summary_and_description(catalog: Catalog) -> None:
+    op = catalog.get("PUT", "/lists/{list_id}/members/{subscriber_hash}")
+    assert op is not None
+    assert op.summary and op.description
+    assert all(o.summary for o in catalog.operations)
+    assert sum(o.deprecated for o in catalog.operations) >= 1
+
+
+def test_params_carry_description_type_enum_and_limits(catalog: Catalog) -> None:
+    op = catalog.get("GET", "/lists/{list_id}/members")
+    assert op is not None
+    list_id, count, status, fields = (op.param(n) for n in ("list_id", "count", "status", "fields"))
+    assert list_id is not None and list_id.required and list_id.location == "path"
+    assert list_id.description
+    assert count is not None and (count.type, count.default, count.maximum) == ("integer", 10, 1000)
+    assert status is not None and "subscribed" in status.enum and "archived" in status.enum
+    assert fields is not None and (fields.type, fields.items) == ("array", "string")
+    assert op.param("no_such_param") is None
+
+
+def test_member_operations_show_the_member_not_the_collection(catalog: Catalog) -> None:
+    for method in ("GET", "PUT", "PATCH"):
+        op = catalog.get(method, "/lists/{list_id}/members/{subscriber_hash}")
+        assert op is not None
+        names = catalog.field_suggestions(op)
+        assert {"email_address", "merge_fields", "status", "tags", "full_name"} <= set(names)
+        assert "members" not in names and "total_items" not in names
+        assert op.response["status"] == (
+            "subscribed",
+            "unsubscribed",
+            "cleaned",
+            "pending",
+            "transactional",
+        )
+
+
+def test_collection_suggestions_reach_into_the_elements(catalog: Catalog) -> None:
+    op = catalog.get("GET", "/lists/{list_id}/members")
+    assert op is not None
+    names = catalog.field_suggestions(op)
+    assert {"members.email_address", "members.merge_fields", "total_items"} <= set(names)
+    webhooks = catalog.get("GET", "/lists/{list_id}/webhooks")
+    assert webhooks is not None and "webhooks.url" in catalog.field_suggestions(webhooks)
+
+
+def test_the_body_schema_nests_with_required_fields_at_every_level(catalog: Catalog) -> None:
+    op = catalog.get("POST", "/lists")
+    assert op is not None and op.body is not None
+    assert op.body.type == "object"
+    assert set(op.body.required) == set(op.body_required)
+    contact = op.body.properties["contact"]
+    assert contact.type == "object" and "company" in contact.required
+    assert contact.properties["company"].description
+    orders = catalog.get("POST", "/ecommerce/stores/{store_id}/orders")
+    assert orders is not None and orders.body is not None
+    lines = orders.body.properties["lines"]
+    assert lines.type == "array" and lines.items is not None
+    assert "product_id" in lines.items.required

@@ -103,7 +103,7 @@ async def test_503_faults_are_retried_for_put_and_no_write_is_lost(sandbox: Sand
     async with engine_for(sandbox, max_attempts=8) as engine:
         list_id = await first_list_id(engine)
         outcomes = await asyncio.gather(
-            *(engine.send(upsert(list_id, f"p{i}@example.com")) for i in range(30))
+            *(engine.send(upsert(list_id, f"p{i}@fernpost.net")) for i in range(30))
         )
     assert all(o.ok for o in outcomes)
     assert sum(o.retries for o in outcomes) > 0
@@ -114,13 +114,13 @@ async def test_503_faults_are_retried_for_put_and_no_write_is_lost(sandbox: Sand
 async def test_post_hit_by_a_500_ends_as_unknown_and_is_sent_once(sandbox: SandboxServer) -> None:
     async with engine_for(sandbox) as engine:
         list_id = await first_list_id(engine)
-        httpx.post(f"{sandbox.url}/_sandbox/reset").raise_for_status()  # zero the counters
+        httpx.post(f"{sandbox.url}/_sandbox/reset", json={}).raise_for_status()  # zero the counters
         set_faults(sandbox, FaultConfig(rates={"500": 1.0}))
         req = ApiRequest(
             "POST",
             "/lists/{list_id}/members",
             {"list_id": list_id},
-            body={"email_address": "once@example.com", "status": "subscribed"},
+            body={"email_address": "once@fernpost.net", "status": "subscribed"},
         )
         outcome = await engine.send(req)
     assert outcome.unknown_outcome and not outcome.ok and outcome.status == 500

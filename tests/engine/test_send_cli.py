@@ -90,7 +90,7 @@ def test_email_fills_the_subscriber_hash_and_upserts(
 ) -> None:
     main(["send", "GET", "/lists", *target(server), "--fields", "lists.id", "--json"])
     list_id = json.loads(capsys.readouterr().out)["outcome"]["json"]["lists"][0]["id"]
-    body = json.dumps({"email_address": "Ada@Example.com", "status_if_new": "subscribed"})
+    body = json.dumps({"email_address": "Ada@Fernpost.net", "status_if_new": "subscribed"})
     code = main(
         [
             "send",
@@ -99,14 +99,14 @@ def test_email_fills_the_subscriber_hash_and_upserts(
             "-q",
             f"list_id={list_id}",
             "--email",
-            "Ada@Example.com",
+            "Ada@Fernpost.net",
             "--data",
             body,
             *target(server),
         ]
     )
     member = json.loads(capsys.readouterr().out)
-    assert code == 0 and member["email_address"].lower() == "ada@example.com"
+    assert code == 0 and member["email_address"].lower() == "ada@fernpost.net"
 
 
 def test_data_from_a_file(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from mailersend import EmailBuilder, MailerSendClient
 
 from mcexplorer.sandbox.mailersend.app import MailerSendApp
 from mcexplorer.sandbox.server import SandboxServer
@@ -74,6 +75,62 @@ def ms(ms_server: SandboxServer) -> Iterator[MailerSend]:
         ms = MailerSend(ms_server, WallClock(), admin)
         ms.app.clock = ms.clock
         ms.app.retry_after_s = None
-        admin.post("/_sandbox/reset").raise_for_status()
+        admin.post("/_sandbox/reset", json={}).raise_for_status()
         ms.settings(plan="free", under_review=False)
         yield ms
+
+
+@dataclass
+class Demo:
+    """Ids of the demo account's objects, read through the API."""
+
+    domain: str  # demo.example.com: verified, sending
+    pending: str  # pending.example.org: not verified
+    paused: str  # paused.example.net: verified, sending paused
+    template: str
+    sms_number: str
+    sms_phone: str
+
+
+def demo_of(ms: MailerSend) -> Demo:
+    with ms.client() as api:
+        domains = {d["name"]: d["id"] for d in api.get("domains").json()["data"]}
+        template = api.get("templates").json()["data"][0]["id"]
+        number = api.get("sms-numbers").json()["data"][0]
+    return Demo(
+        domain=domains["demo.example.com"],
+        pending=domains["pending.example.org"],
+        paused=domains["paused.example.net"],
+        template=template,
+        sms_number=number["id"],
+        sms_phone=number["telephone_number"],
+    )
+
+
+def email_builder(sender: str = "news@demo.example.com") -> EmailBuilder:
+    """A plain email from the demo account's verified domain to a demo recipient."""
+    return (
+        EmailBuilder()
+        .from_email(sender, "Demo")
+        .to("reader@example.net", "Reader")
+        .subject("Hello")
+        .text("Plain text body.")
+    )
+
+
+def sdk_client(ms: MailerSend, token: str | None = None, retries: int = 0) -> MailerSendClient:
+    """The official SDK, unmodified, pointed at the sandbox by its base URL alone."""
+    return MailerSendClient(
+        api_key=token or ms.token, base_url=ms.server.api_url, max_retries=retries
+    )
+
+
+@pytest.fixture()
+def demo(ms: MailerSend) -> Demo:
+    return demo_of(ms)
+
+
+@pytest.fixture()
+def sdk(ms: MailerSend) -> Iterator[MailerSendClient]:
+    with sdk_client(ms) as client:
+        yield client

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import mailersend
 import pytest
+from mailersend import MailerSendClient
 
 from mcexplorer.core.catalog.model import Catalog
+from mcexplorer.sandbox.catalog import Catalog as SandboxCatalog
 from mcexplorer.sandbox.mailersend.limits import (
     BULK,
     EMAIL,
@@ -28,14 +32,30 @@ CATALOG = DATA / "mailersend_catalog.json"
 RESOURCES = {
     "email",
     "bulk-email",
+    "messages",
+    "message-schedules",
     "activity",
     "analytics",
     "domains",
-    "templates",
-    "messages",
+    "smtp-users",
+    "identities",
+    "inbound",
     "recipients",
-    "webhooks",
+    "suppressions",
+    "templates",
     "tokens",
+    "webhooks",
+    "email-verification",
+    "users",
+    "sms",
+    "sms-messages",
+    "sms-activity",
+    "sms-numbers",
+    "sms-recipients",
+    "sms-webhooks",
+    "sms-inbounds",
+    "dmarc-monitoring",
+    "whatsapp",
     "api-quota",
 }
 T0 = datetime(2026, 3, 4, 23, 59, 50, tzinfo=UTC).timestamp()
@@ -121,3 +141,41 @@ def test_the_daily_quota_refills_exactly_at_midnight_utc() -> None:
     assert next_midnight(T0) == datetime(2026, 3, 5, tzinfo=UTC)
     assert quota.remaining(T0 + 10) == 2  # 00:00:00 the next day
     assert quota.try_take(T0 + 10) and quota.remaining(T0 + 10) == 1
+
+
+def _sdk_endpoints() -> set[tuple[str, str]]:
+    """(method, path shape) of every request the installed `mailersend` SDK's resources make,
+    read from their source: f-string parts become `{}`."""
+    found: set[tuple[str, str]] = set()
+    for module in (Path(mailersend.__file__).parent / "resources").glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "_request"):
+                continue
+            given = dict(zip(("method", "path"), node.args, strict=False))
+            given.update({k.arg: k.value for k in node.keywords if k.arg in ("method", "path")})
+            method, path = given["method"], given["path"]
+            assert isinstance(method, ast.Constant), ast.unparse(node)
+            parts = path.values if isinstance(path, ast.JoinedStr) else [path]
+            shape = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in parts)
+            found.add((method.value, shape))
+    return found
+
+
+def test_the_catalog_covers_every_request_the_sdk_makes() -> None:
+    catalog = SandboxCatalog.load("mailersend_catalog.json")
+    endpoints = _sdk_endpoints()
+    assert len(endpoints) > 120  # the reading found the SDK's resources
+    missing = []
+    for method, shape in sorted(endpoints):
+        match = catalog.match([s.replace("{}", "x") for s in shape.split("/") if s])
+        if match is None or method not in match.ops:
+            missing.append(f"{method} /{shape}")
+    assert missing == []
+
+
+def test_every_operation_has_a_summary_and_a_real_sdk_method() -> None:
+    client = MailerSendClient(api_key="mlsn." + "0" * 64)
+    for op in json.loads(CATALOG.read_text())["operations"]:
+        assert op["summary"].strip().endswith("."), op["id"]
+        resource, method = op["sdk_method"].split(".")
+        assert callable(getattr(getattr(client, resource), method)), op["id"]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.problems.problem import (
     BODY_CAP,
     DETAIL_CAP,
@@ -292,3 +293,35 @@ def test_reset_after_sending_is_unknown() -> None:
     assert "check its effect" in problem.detail
     other = problem_from_error("RemoteProtocolError: incomplete chunked read", sent=True)
     assert other.title == "Outcome Unknown"
+
+
+def test_member_state_errors_without_a_type_decode_and_find_their_glossary_entry() -> None:
+    """Since 2021 Member Exists and its kin carry only title, status, detail and instance."""
+    glossary = Glossary.load()
+    for title, key in (
+        ("Member Exists", "mc-member-exists"),
+        ("Member In Compliance State", "mc-member-compliance"),
+        ("Forgotten Email Not Subscribed", "mc-forgotten-email"),
+    ):
+        body = {"title": title, "status": 400, "detail": "about that address", "instance": "i-1"}
+        problem = decode_problem(400, PROBLEM_JSON, json.dumps(body).encode())
+        assert problem is not None
+        assert (problem.kind, problem.title, problem.type) == ("problem+json", title, "")
+        found = glossary.lookup(problem)
+        assert found is not None and found.key == key
+
+
+def test_about_blank_with_an_extra_field_is_a_problem_body() -> None:
+    body = {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "An unexpected internal error has occurred.",
+        "instance": "i-2",
+        "exception": "SomeInternalName",
+    }
+    problem = decode_problem(500, PROBLEM_JSON, json.dumps(body).encode())
+    assert problem is not None and problem.kind == "problem+json"
+    assert (problem.type, problem.status, problem.instance) == ("about:blank", 500, "i-2")
+    found = Glossary.load().lookup(problem)
+    assert found is not None and found.key == "mc-internal-server-error"

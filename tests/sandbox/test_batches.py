@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mcexplorer.sandbox import batches
+from mcexplorer.sandbox.model import batch_state
 from mcexplorer.sandbox.tarball import pack_results
 from tests.sandbox.conftest import StepClock
 
@@ -32,7 +33,7 @@ def read_archive(data: bytes) -> dict[str, bytes]:
 
 
 def operations(list_id: str) -> list[dict[str, Any]]:
-    member = {"email_address": "batched@example.com", "status": "subscribed"}
+    member = {"email_address": "batched@larkspurmail.com", "status": "subscribed"}
     return [
         {
             "method": "POST",
@@ -42,7 +43,7 @@ def operations(list_id: str) -> list[dict[str, Any]]:
         },
         {
             "method": "PATCH",
-            "path": f"/lists/{list_id}/members/batched@example.com",
+            "path": f"/lists/{list_id}/members/batched@larkspurmail.com",
             "body": json.dumps({"merge_fields": {"FNAME": "Bea"}}),
             "operation_id": "name",
         },
@@ -75,21 +76,21 @@ def test_lifecycle_runs_operations_against_the_account(
         "",
     )
 
-    clock.now += batches.PENDING_S
+    clock.now += batch_state.PENDING_S
     assert api.get(url).json()["status"] == "preprocessing"
-    clock.now += batches.PREPROCESSING_S + batches.PER_OPERATION_S * 1.5
+    clock.now += batch_state.PREPROCESSING_S + batch_state.PER_OPERATION_S * 1.5
     started = api.get(url).json()
     assert started["status"] == "started"
     assert started["finished_operations"] == 2
-    assert api.get(f"lists/{list_id}/members/batched@example.com").json()["full_name"] == "Bea"
+    assert api.get(f"lists/{list_id}/members/batched@larkspurmail.com").json()["full_name"] == "Bea"
 
-    clock.now += batches.PER_OPERATION_S * 4
+    clock.now += batch_state.PER_OPERATION_S * 4
     finalizing = api.get(url).json()
     assert finalizing["status"] == "finalizing"
     assert finalizing["finished_operations"] == 5
     assert finalizing["response_body_url"] == ""
 
-    clock.now += batches.FINALIZING_S
+    clock.now += batch_state.FINALIZING_S
     done = api.get(url).json()
     assert done["status"] == "finished"
     assert (done["finished_operations"], done["errored_operations"]) == (5, 2)
@@ -110,7 +111,7 @@ def test_lifecycle_runs_operations_against_the_account(
         400,
     ]
     assert all(isinstance(r["response"], str) for r in results)
-    assert json.loads(by_id["add"]["response"])["email_address"] == "batched@example.com"
+    assert json.loads(by_id["add"]["response"])["email_address"] == "batched@larkspurmail.com"
     assert len(json.loads(by_id["page"]["response"])["members"]) == 2
     assert json.loads(by_id["broken"]["response"])["title"] == "JSON Parse Exception"
 

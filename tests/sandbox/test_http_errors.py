@@ -41,7 +41,7 @@ def test_table_covers_exactly_the_documented_names() -> None:
 def test_table_file_is_valid_json_with_known_keys() -> None:
     raw = json.loads((DATA_DIR / "sandbox_errors.json").read_text("utf-8"))
     for entry in raw.values():
-        assert set(entry) <= {"status", "title", "detail", "trigger"}
+        assert set(entry) <= {"status", "title", "detail", "trigger", "type", "exception"}
         assert 400 <= entry["status"] <= 599
 
 

@@ -134,7 +134,10 @@ def test_bad_fault_config_is_rejected_with_the_cause(admin: httpx.Client) -> Non
         response = admin.put("/_sandbox/faults", json=config)
         assert response.status_code == 400
         assert needle in response.json()["error"]
-    assert admin.put("/_sandbox/faults", content=b"{oops").status_code == 400
+    bad_json = admin.put(
+        "/_sandbox/faults", content=b"{oops", headers={"Content-Type": "application/json"}
+    )
+    assert bad_json.status_code == 400
 
 
 def test_faults_round_trip_through_admin(admin: httpx.Client) -> None:

@@ -68,3 +68,9 @@ def test_every_response_has_a_request_id(api: httpx.Client) -> None:
 def test_admin_routes_do_not_need_auth(sandbox: SandboxServer) -> None:
     assert httpx.get(sandbox.url + "/_sandbox/stats").status_code == 200
     assert httpx.get(sandbox.url + "/elsewhere").status_code == 404
+
+
+def test_api_root_without_its_slash_redirects(sandbox: SandboxServer) -> None:
+    response = httpx.get(sandbox.url + "/3.0", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == sandbox.url + "/3.0/"

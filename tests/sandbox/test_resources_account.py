@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from mcexplorer.sandbox.server import SandboxServer
+
 LIST_BODY = {
     "name": "Fresh audience",
     "contact": {
@@ -18,7 +20,7 @@ LIST_BODY = {
     "permission_reminder": "You asked for it.",
     "campaign_defaults": {
         "from_name": "Demo",
-        "from_email": "d@example.com",
+        "from_email": "d@larkspurmail.com",
         "subject": "",
         "language": "en",
     },
@@ -41,6 +43,14 @@ def test_root_links_cover_the_main_resources(api: httpx.Client, sandbox_url: str
     )
     assert links["lists"]["href"] == sandbox_url + "lists"
     assert links["lists"]["method"] == "GET"
+
+
+def test_the_root_reports_the_role_of_the_key_used(sandbox: SandboxServer) -> None:
+    roles = {}
+    for name, key in (("demo", sandbox.demo_key), ("viewer", sandbox.viewer_key)):
+        with httpx.Client(base_url=sandbox.api_url, auth=("any", key)) as client:
+            roles[name] = client.get("", params={"fields": "role"}).json()["role"]
+    assert roles == {"demo": "owner", "viewer": "viewer"}
 
 
 def test_ping(api: httpx.Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from mcexplorer.sandbox.resources.campaigns import SENDING_SECONDS
+from mcexplorer.sandbox.model.campaigns import SENDING_SECONDS
 from tests.sandbox.conftest import StepClock
 
 
@@ -16,7 +16,7 @@ def draft(api: httpx.Client, **settings: str) -> dict[str, object]:
         "settings": {
             "subject_line": "Hello",
             "from_name": "Demo",
-            "reply_to": "r@example.com",
+            "reply_to": "r@larkspurmail.com",
             **settings,
         },
     }
@@ -107,7 +107,7 @@ def test_test_email_and_patch(api: httpx.Client) -> None:
     cid = draft(api)["id"]
     test = api.post(
         f"campaigns/{cid}/actions/test",
-        json={"test_emails": ["qa@example.com"], "send_type": "html"},
+        json={"test_emails": ["qa@larkspurmail.com"], "send_type": "html"},
     )
     assert test.status_code == 204
     patched = api.patch(f"campaigns/{cid}", json={"settings": {"subject_line": "Changed"}})

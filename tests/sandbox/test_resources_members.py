@@ -24,7 +24,7 @@ def test_create_read_update_archive(api: httpx.Client, list_id: str) -> None:
     created = api.post(
         base,
         json={
-            "email_address": "Carla.Crud@example.com",
+            "email_address": "Carla.Crud@larkspurmail.com",
             "status": "subscribed",
             "merge_fields": {"FNAME": "Carla"},
             "tags": ["alpha"],
@@ -32,14 +32,14 @@ def test_create_read_update_archive(api: httpx.Client, list_id: str) -> None:
     )
     assert created.status_code == 200
     member = created.json()
-    assert member["id"] == md5("carla.crud@example.com")
+    assert member["id"] == md5("carla.crud@larkspurmail.com")
     assert member["merge_fields"]["FNAME"] == "Carla"
     assert [t["name"] for t in member["tags"]] == ["alpha"]
-    assert {"self", "parent", "update", "upsert", "delete", "notes", "tags"} <= {
+    assert {"self", "parent", "update", "upsert", "delete", "notes", "delete_permanent"} <= {
         link["rel"] for link in member["_links"]
     }
 
-    by_email = api.get(f"{base}/carla.crud@example.com")
+    by_email = api.get(f"{base}/carla.crud@larkspurmail.com")
     assert by_email.status_code == 200
     assert by_email.json()["id"] == member["id"]
 
@@ -51,45 +51,46 @@ def test_create_read_update_archive(api: httpx.Client, list_id: str) -> None:
 
 
 def test_post_existing_member_is_member_exists(api: httpx.Client, list_id: str) -> None:
-    body = {"email_address": "twice@example.com", "status": "subscribed"}
+    body = {"email_address": "twice@larkspurmail.com", "status": "subscribed"}
     assert api.post(f"lists/{list_id}/members", json=body).status_code == 200
     again = api.post(
-        f"lists/{list_id}/members", json={**body, "email_address": "TWICE@example.com"}
+        f"lists/{list_id}/members", json={**body, "email_address": "TWICE@larkspurmail.com"}
     )
     assert again.status_code == 400
     assert again.json()["title"] == "Member Exists"
 
 
 def test_put_upserts_and_needs_status_if_new(api: httpx.Client, list_id: str) -> None:
-    url = f"lists/{list_id}/members/{md5('upsert@example.com')}"
-    missing = api.put(url, json={"email_address": "upsert@example.com"})
+    url = f"lists/{list_id}/members/{md5('upsert@larkspurmail.com')}"
+    missing = api.put(url, json={"email_address": "upsert@larkspurmail.com"})
     assert missing.status_code == 400
     assert missing.json()["errors"][0]["field"] == "status_if_new"
 
-    new = api.put(url, json={"email_address": "upsert@example.com", "status_if_new": "pending"})
+    new = api.put(
+        url, json={"email_address": "upsert@larkspurmail.com", "status_if_new": "pending"}
+    )
     assert new.status_code == 200
     assert new.json()["status"] == "pending"
 
-    updated = api.put(url, json={"email_address": "upsert@example.com", "status": "subscribed"})
+    updated = api.put(
+        url, json={"email_address": "upsert@larkspurmail.com", "status": "subscribed"}
+    )
     assert updated.json()["status"] == "subscribed"
     assert updated.json()["id"] == new.json()["id"]
 
 
-def test_unknown_merge_tag_lists_errors(api: httpx.Client, list_id: str) -> None:
+def test_unknown_merge_tag_is_ignored(api: httpx.Client, list_id: str) -> None:
     reply = api.post(
         f"lists/{list_id}/members",
         json={
-            "email_address": "merge@example.com",
+            "email_address": "merge@larkspurmail.com",
             "status": "subscribed",
-            "merge_fields": {"SHOESIZE": "42"},
+            "merge_fields": {"SHOESIZE": "42", "FNAME": "Mira"},
         },
     )
-    assert reply.status_code == 400
-    problem = reply.json()
-    assert problem["title"] == "Invalid Resource"
-    assert problem["errors"] == [
-        {"field": "SHOESIZE", "message": "This merge field does not exist in the audience."}
-    ]
+    assert reply.status_code == 200
+    assert reply.json()["merge_fields"]["FNAME"] == "Mira"
+    assert "SHOESIZE" not in reply.json()["merge_fields"]
 
 
 def test_required_and_number_merge_fields(api: httpx.Client) -> None:
@@ -102,14 +103,14 @@ def test_required_and_number_merge_fields(api: httpx.Client) -> None:
     try:
         reply = api.post(
             f"lists/{list_id}/members",
-            json={"email_address": "ltv@example.com", "status": "subscribed"},
+            json={"email_address": "ltv@larkspurmail.com", "status": "subscribed"},
         )
         assert reply.status_code == 400
         assert {"field": "LTV", "message": "Please enter a value"} in reply.json()["errors"]
         not_number = api.post(
             f"lists/{list_id}/members",
             json={
-                "email_address": "ltv@example.com",
+                "email_address": "ltv@larkspurmail.com",
                 "status": "subscribed",
                 "merge_fields": {"LTV": "lots"},
             },
@@ -149,7 +150,7 @@ def test_status_filter(api: httpx.Client, list_id: str) -> None:
 
 
 def test_tags_add_and_remove(api: httpx.Client, list_id: str) -> None:
-    email = "tagged@example.com"
+    email = "tagged@larkspurmail.com"
     api.post(f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"})
     tags_url = f"lists/{list_id}/members/{email}/tags"
     added = api.post(
@@ -165,7 +166,7 @@ def test_tags_add_and_remove(api: httpx.Client, list_id: str) -> None:
 
 
 def test_notes_lifecycle(api: httpx.Client, list_id: str) -> None:
-    email = "noted@example.com"
+    email = "noted@larkspurmail.com"
     api.post(f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"})
     notes = f"lists/{list_id}/members/{md5(email)}/notes"
     note = api.post(notes, json={"note": "Called back."}).json()
@@ -177,7 +178,7 @@ def test_notes_lifecycle(api: httpx.Client, list_id: str) -> None:
 
 
 def test_delete_permanent_forbids_reimport(api: httpx.Client, list_id: str) -> None:
-    email = "forget.me@example.com"
+    email = "forget.me@larkspurmail.com"
     api.post(f"lists/{list_id}/members", json={"email_address": email, "status": "subscribed"})
     gone = api.post(f"lists/{list_id}/members/{email}/actions/delete-permanent")
     assert gone.status_code == 204
@@ -199,7 +200,9 @@ def test_activity_comes_from_sent_campaigns(api: httpx.Client, list_id: str) -> 
 
 def test_unknown_list_and_member_are_404(api: httpx.Client, list_id: str) -> None:
     assert api.get("lists/nope/members").status_code == 404
-    assert api.get(f"lists/{list_id}/members/{md5('nobody@example.com')}").json()["status"] == 404
+    assert (
+        api.get(f"lists/{list_id}/members/{md5('nobody@larkspurmail.com')}").json()["status"] == 404
+    )
 
 
 def test_viewer_key_reads_members(sandbox: SandboxServer, list_id: str) -> None:

@@ -16,9 +16,9 @@ def test_mailchimp_marketing_adds_and_reads_a_member(sandbox: SandboxServer) -> 
     client.api_client.host = sandbox.api_url.rstrip("/")
     list_id = client.lists.get_all_lists()["lists"][0]["id"]
     added = client.lists.add_list_member(
-        list_id, {"email_address": "sdk.user@example.com", "status": "subscribed"}
+        list_id, {"email_address": "sdk.user@larkspurmail.com", "status": "subscribed"}
     )
-    fetched = client.lists.get_list_member(list_id, "sdk.user@example.com")
+    fetched = client.lists.get_list_member(list_id, "sdk.user@larkspurmail.com")
     assert fetched["id"] == added["id"]
     assert client.ping.get() == {"health_status": "Everything's Chimpy!"}
 
@@ -27,7 +27,7 @@ def test_mailchimp3_starts_and_reads_a_batch(sandbox: SandboxServer) -> None:
     client = MailChimp(mc_api=sandbox.demo_key)
     client.base_url = sandbox.api_url
     list_id = client.lists.all(count=1)["lists"][0]["id"]
-    member = {"email_address": "sdk.batch@example.com", "status": "subscribed"}
+    member = {"email_address": "sdk.batch@larkspurmail.com", "status": "subscribed"}
     batch = client.batches.create(
         data={
             "operations": [

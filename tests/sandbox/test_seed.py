@@ -7,9 +7,11 @@ import json
 import re
 
 from mcexplorer.sandbox.links import catalog_operations, resource_links
+from mcexplorer.sandbox.model.members import check_address
+from mcexplorer.sandbox.model.records import seed_params
 from mcexplorer.sandbox.resources import HANDLERS
-from mcexplorer.sandbox.resources.records import seed_params
-from mcexplorer.sandbox.store import Store, build_store
+from mcexplorer.sandbox.seed import build_store
+from mcexplorer.sandbox.store import Store
 
 
 def snapshot(store: Store) -> str:
@@ -40,7 +42,7 @@ def test_different_seed_different_account() -> None:
 def test_account_shape_and_keys() -> None:
     store = build_store(0, "us19")
     assert store.account["role"] == "owner"
-    assert sorted(store.api_keys.values()) == ["owner", "viewer"]
+    assert sorted(store.api_keys.values()) == ["disabled", "owner", "viewer"]
     assert re.fullmatch(r"[0-9a-f]{32}-us19", store.demo_key)
     assert re.fullmatch(r"[0-9a-f]{32}-us19", store.viewer_key)
     assert store.demo_oauth_token in store.oauth_tokens
@@ -62,12 +64,14 @@ def test_counts_follow_the_parameters() -> None:
     assert store.notes
 
 
-def test_members_use_example_domains_and_their_hash() -> None:
+def test_members_use_addresses_the_api_accepts_and_their_hash() -> None:
     store = build_store(2, "us6")
+    domains = tuple("@" + d for d in seed_params()["domains"])
     for members in store.members.values():
         for member_hash, member in members.items():
             email = member["email_address"]
-            assert email.endswith((".test", "@example.com", "@example.org", "@example.net"))
+            check_address(email)  # raises for reserved or malformed addresses
+            assert email.endswith(domains)
             assert member_hash == hashlib.md5(email.lower().encode()).hexdigest()
             assert set(member["merge_fields"]) >= {"FNAME", "LNAME"}
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mcexplorer.core.http.request import RequestInvalid
@@ -27,6 +27,8 @@ json_values = st.recursive(
 
 
 @given(json_values)
+@example(-(2**63) - 1)  # orjson would read it as a float
+@example({"id": 2**64})
 def test_pretty_lines_round_trip_any_json(value: Any) -> None:
     lines, width, data, is_json = pretty_lines(json.dumps(value).encode())
     assert json.loads("\n".join(lines)) == value
@@ -51,6 +53,7 @@ CONTROLS = {*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029}
 
 
 @given(st.one_of(json_values.map(json.dumps), st.text()))
+@example(json.dumps({"a": "\x7f"}))  # DEL is ASCII, and JSON leaves it unescaped
 def test_no_control_character_reaches_the_terminal(body: str) -> None:
     for line in pretty_lines(body.encode("utf-8", errors="replace"))[0]:
         assert not {ord(ch) for ch in line} & CONTROLS, repr(line)

@@ -40,7 +40,7 @@ list_id = sandbox_fixtures.list_id
 
 SIZE = (120, 40)
 FAST_POLL = PollPolicy(first_s=0.05, cap_s=0.2)
-INVALID_TAIL = "not-an-address,X,Y\nimp3@example.com,Again,Z\n"
+INVALID_TAIL = "not-an-address,X,Y\nimp3@fernpost.net,Again,Z\n"
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def sandbox() -> Iterator[SandboxServer]:
 
 def members_csv(path: Path, count: int, extra: str = "") -> Path:
     lines = ["email,First Name,LNAME"]
-    lines += [f"imp{n}@example.com,Name{n},Zed" for n in range(count)]
+    lines += [f"imp{n}@fernpost.net,Name{n},Zed" for n in range(count)]
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8", newline="")
     return path
 
@@ -134,8 +134,8 @@ async def test_preview_lists_invalid_rows_by_line_and_sends_nothing(
         # The first 20 rows, then the invalid ones further down, by their line in the file.
         assert list(rows)[:3] == ["2", "3", "4"] and len(rows) == 22
         assert rows["32"][1] == "✗" and "'not-an-address' is not a valid email" in rows["32"][-1]
-        assert rows["33"][-1] == "imp3@example.com already appears on line 5"
-        assert rows["2"][1] == "✓" and rows["2"][2] == "imp0@example.com"
+        assert rows["33"][-1] == "imp3@fernpost.net already appears on line 5"
+        assert rows["2"][1] == "✓" and rows["2"][2] == "imp0@fernpost.net"
         assert "30 rows ready, 2 invalid (never sent)" in note_text(screen)
         assert not screen.query_one("#start", Button).disabled
     assert stats(admin)["writes_applied"] == 0
@@ -151,7 +151,7 @@ async def test_a_bad_path_or_unknown_column_is_named_and_start_stays_off(
         assert "no file at" in note_text(screen)
         assert screen.query_one("#start", Button).disabled
         odd = tmp_path / "odd.csv"
-        odd.write_text("email,Shoe Size\na@example.com,44\n", encoding="utf-8")
+        odd.write_text("email,Shoe Size\na@fernpost.net,44\n", encoding="utf-8")
         screen.query_one("#csv-path", Input).value = str(odd)
         await settled(pilot)
         assert "'Shoe Size' are not merge fields" in note_text(screen)
@@ -206,7 +206,7 @@ async def test_batch_import_walks_the_stages_to_finished(
         assert "finished" in stage and "30/30 operations" in stage
         assert screen.failed_csv is None
     with httpx.Client(base_url=sandbox.api_url, auth=("any", sandbox.demo_key)) as api:
-        member = api.get(f"lists/{list_id}/members/{subscriber_hash('imp7@example.com')}")
+        member = api.get(f"lists/{list_id}/members/{subscriber_hash('imp7@fernpost.net')}")
         assert member.json()["status"] == "pending"  # status_if_new reached the API
     assert stats(admin)["writes_applied"] == 30 + 1  # the operations and the POST /batches
 
@@ -263,7 +263,7 @@ async def test_escape_without_an_import_goes_back(
 
 
 def test_preview_rows_keep_the_first_rows_and_every_invalid_one() -> None:
-    text = "email,FNAME\n" + "".join(f"u{n}@example.com,U\n" for n in range(5)) + "bad,X\n"
+    text = "email,FNAME\n" + "".join(f"u{n}@fernpost.net,U\n" for n in range(5)) + "bad,X\n"
     table = parse_csv(text)
     plan = plan_import("L1", table, [MergeField("FNAME", "First Name", "text")])
     rows = preview_rows(table, plan, first=2)
@@ -279,7 +279,7 @@ def test_snapshot_preview_with_invalid_rows(
     snap_compare: Callable[..., bool],
 ) -> None:
     monkeypatch.chdir(tmp_path)  # a relative path on screen, the same from run to run
-    members_csv(tmp_path / "members.csv", 24, extra=INVALID_TAIL + "ok@example.com,A,B,extra\n")
+    members_csv(tmp_path / "members.csv", 24, extra=INVALID_TAIL + "ok@fernpost.net,A,B,extra\n")
     app = ImportHost(sandbox, list_id=list_id, csv_path=Path("members.csv"), clock=lambda: 1000.0)
 
     async def run_before(pilot: Pilot[Any]) -> None:

@@ -1,17 +1,21 @@
 """The operation catalog: `data/catalog.json`, built from the spec by scripts/build_catalog.py.
 
-The TUI uses it to fill the composer: which parameters a path takes, which response
+The TUI uses it to fill and document the composer: each operation's summary and
+description, which parameters a path takes (with their type, limits and description),
+the request body as a nested `Schema` (checked by `catalog.schema`), which response
 fields `fields=` can name, and a body template for writes.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+import orjson
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 
@@ -36,6 +40,33 @@ class Param:
     enum: tuple[str, ...] = ()
     default: Any = None
     maximum: int | None = None
+    minimum: int | None = None
+    description: str = ""
+    format: str = ""
+    items: str = ""  # the element type of an array parameter (`fields` takes strings)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What a JSON value in a request body may be, with the API's description of it.
+
+    `type` is object, array, string, integer, number, boolean or "any". An object lists
+    its `properties` (and which are `required`); `additional` is the schema of the values
+    of a free-form map (merge_fields: {"FNAME": ...}). An array's elements are `items`.
+    """
+
+    type: str = "any"
+    description: str = ""
+    format: str = ""
+    enum: tuple[Any, ...] = ()
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    properties: Mapping[str, Schema] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    items: Schema | None = None
+    additional: Schema | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +81,22 @@ class Operation:
     body_required: tuple[str, ...]
     body_fields: dict[str, FieldType] | None
     success: int
-    response: dict[str, str]
+    response: dict[str, FieldType]  # dotted response field -> type (or enum values)
+    summary: str = ""
+    description: str = ""
+    deprecated: bool = False
+    # The catalog's nested body node, made into `body` on first use: building every
+    # operation's schema up front would double the catalog's load time.
+    body_node: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def body(self) -> Schema | None:
+        """The request body's schema; None when the operation takes no body."""
+        if self.body_fields is None:
+            return None
+        if self.body_node is not None:
+            return _schema(self.body_node)
+        return _schema_from_fields(self.body_fields, self.body_required)
 
     @property
     def path_params(self) -> list[str]:
@@ -63,6 +109,9 @@ class Operation:
     @property
     def label(self) -> str:
         return f"{self.method:<6} {self.path}"
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
 
     @property
     def is_collection(self) -> bool:
@@ -79,7 +128,54 @@ def _param(raw: dict[str, Any]) -> Param:
         enum=tuple(str(v) for v in raw.get("enum") or ()),
         default=raw.get("default"),
         maximum=raw.get("maximum"),
+        minimum=raw.get("minimum"),
+        description=str(raw.get("description", "")),
+        format=str(raw.get("format", "")),
+        items=str(raw.get("items", "")),
     )
+
+
+def _schema(raw: dict[str, Any]) -> Schema:
+    props = raw.get("properties") or {}
+    return Schema(
+        type=str(raw.get("type", "any")),
+        description=str(raw.get("description", "")),
+        format=str(raw.get("format", "")),
+        enum=tuple(raw.get("enum") or ()),
+        default=raw.get("default"),
+        minimum=raw.get("minimum"),
+        maximum=raw.get("maximum"),
+        max_length=raw.get("max_length"),
+        properties={name: _schema(sub) for name, sub in props.items()},
+        required=tuple(raw.get("required") or ()),
+        items=_schema(raw["items"]) if "items" in raw else None,
+        additional=_schema(raw["additional"]) if "additional" in raw else None,
+    )
+
+
+def _schema_from_fields(fields: dict[str, Any], required: Iterable[str]) -> Schema:
+    """A body schema rebuilt from dotted field types, for catalogs that carry no nested
+    schema (MailerSend's): `to` "array<object>" with `to.email` "string" and so on."""
+    children: dict[str, dict[str, Any]] = {}  # parent path -> {name: type}
+    for dotted, kind in fields.items():
+        parent, _, leaf = dotted.rpartition(".")
+        children.setdefault(parent, {})[leaf] = kind
+
+    def build(path: str, kind: Any, needed: Iterable[str] = ()) -> Schema:
+        if isinstance(kind, list):
+            return Schema(type="string", enum=tuple(kind))
+        text = str(kind)
+        if text.startswith("array<"):
+            return Schema(type="array", items=build(path, text[len("array<") : -1]))
+        if text != "object":
+            return Schema(type=text)
+        props = {
+            name: build(f"{path}.{name}" if path else name, sub)
+            for name, sub in children.get(path, {}).items()
+        }
+        return Schema(type="object", properties=props, required=tuple(needed))
+
+    return build("", "object", required)
 
 
 def _field_type(value: Any) -> FieldType:
@@ -101,7 +197,11 @@ def _operation(raw: dict[str, Any]) -> Operation:
             {k: _field_type(v) for k, v in body.get("fields", {}).items()} if body else None
         ),
         success=int(raw.get("success", 200)),
-        response={str(k): str(v) for k, v in (raw.get("response") or {}).items()},
+        response={str(k): _field_type(v) for k, v in (raw.get("response") or {}).items()},
+        summary=str(raw.get("summary", "")),
+        description=str(raw.get("description", "")),
+        deprecated=bool(raw.get("deprecated", False)),
+        body_node=body.get("schema") if body else None,
     )
 
 
@@ -127,7 +227,7 @@ class Catalog:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
-        raw = json.loads((path or DEFAULT_PATH).read_text("utf-8"))
+        raw = orjson.loads((path or DEFAULT_PATH).read_bytes())
         return cls(
             (_operation(op) for op in raw["operations"]), base_path=raw.get("base_path", "/3.0")
         )

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcexplorer.core import jsontext
+from mcexplorer.core.collections.assertions import (
+    Assertion,
+    assertion_to_dict,
+    assertions_from_list,
+)
 from mcexplorer.core.http.request import METHODS, ApiRequest
 
 # The secret rules live in core/redact.py; re-exported here, where savers have long found them.
@@ -27,7 +32,9 @@ REQUEST_SUFFIX = ".request.json"
 FORMAT_TAG = "mcexplorer.request/1"
 
 _STRING_MAPS = ("path_params", "query", "headers")
-_KNOWN_KEYS = frozenset({"format", "description", "method", "path", "body", *_STRING_MAPS})
+_KNOWN_KEYS = frozenset(
+    {"format", "description", "method", "path", "body", "assertions", *_STRING_MAPS}
+)
 
 _SECRET_BODY_KEY = re.compile(r"^(api_?key|access_?token|token|secret|password)$", re.I)
 
@@ -55,6 +62,7 @@ class UnsendableRequest(ValueError):
 class SavedRequest:
     request: ApiRequest
     description: str = ""
+    assertions: tuple[Assertion, ...] = ()
 
 
 def _strings_in(value: Any, where: str) -> list[tuple[str, str]]:
@@ -114,9 +122,20 @@ def check_no_secrets(req: ApiRequest, description: str = "") -> None:
         )
 
 
+def _assertion_secrets(assertions: tuple[Assertion, ...]) -> list[str]:
+    return [
+        f"assertion {number}"
+        for number, a in enumerate(assertions, start=1)
+        if any(looks_secret(text) for _, text in [("", a.target), *_strings_in(a.expected, "")])
+    ]
+
+
 def request_to_dict(saved: SavedRequest) -> dict[str, Any]:
     req = saved.request
+    # Written only when there are some, so files without assertions stay as they were.
+    checks = {"assertions": [assertion_to_dict(a) for a in saved.assertions]}
     return {
+        **(checks if saved.assertions else {}),
         "format": FORMAT_TAG,
         "description": saved.description,
         "method": req.method.upper(),
@@ -138,6 +157,11 @@ def dumps_request(saved: SavedRequest) -> str:
             + "; ".join(map(str, issues))
         )
     check_no_secrets(saved.request, saved.description)
+    found = _assertion_secrets(saved.assertions)
+    if found:
+        raise SecretRefused(
+            f"Refusing to save a credential into a request file (found in {', '.join(found)})."
+        )
     return json.dumps(request_to_dict(saved), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -192,6 +216,10 @@ def loads_request(text: str, source: str) -> SavedRequest:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise fail(key, f"{key} must be an object of string values")
         maps[key] = value
+    try:
+        assertions = assertions_from_list(data.get("assertions", []))
+    except ValueError as exc:
+        raise fail("assertions", str(exc)) from None
     req = ApiRequest(
         method=method.upper(),
         path=path,
@@ -205,4 +233,4 @@ def loads_request(text: str, source: str) -> SavedRequest:
         where = issues[0].field.split()[0]
         key = {"path": "path", "headers": "headers"}.get(where, "path_params")
         raise fail(key, "cannot be sent as written: " + "; ".join(str(i) for i in issues))
-    return SavedRequest(request=req, description=description)
+    return SavedRequest(request=req, description=description, assertions=assertions)

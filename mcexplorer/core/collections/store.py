@@ -22,13 +22,14 @@ from mcexplorer.core.collections.format import (
     CollectionFileError,
     SavedRequest,
     SecretRefused,
+    _strings_in,
     dumps_request,
     line_of_key,
     loads_request,
     looks_secret,
     parse_json_file,
 )
-from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.core.http.request import ApiRequest, placeholders
 
 VARIABLES_FILE = "collection.json"
 COLLECTION_TAG = "mcexplorer.collection/1"
@@ -72,14 +73,32 @@ def fill_placeholders(text: str, variables: dict[str, str]) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
 
 
-def _fill_any(value: Any, variables: dict[str, str]) -> Any:
+def fill_any(value: Any, variables: dict[str, str]) -> Any:
+    """`fill_placeholders` in every string of a JSON value."""
     if isinstance(value, str):
         return fill_placeholders(value, variables)
     if isinstance(value, dict):
-        return {k: _fill_any(v, variables) for k, v in value.items()}
+        return {k: fill_any(v, variables) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill_any(v, variables) for v in value]
+        return [fill_any(v, variables) for v in value]
     return value
+
+
+def is_variable_name(name: str) -> bool:
+    return _PLACEHOLDER_RE.fullmatch("{{" + name + "}}") is not None
+
+
+def value_variables(value: Any) -> list[str]:
+    """The `{{name}}` uses in every string of a JSON value, in order."""
+    return [name for _, text in _strings_in(value, "") for name in _PLACEHOLDER_RE.findall(text)]
+
+
+def request_variables(req: ApiRequest) -> list[str]:
+    """The variables a request needs: each path param left empty (it takes the variable named
+    so), then `{{name}}` in path params, query, headers and body strings, in order of use."""
+    names = [name for name in placeholders(req.path) if not req.path_params.get(name)]
+    maps = [*req.path_params.values(), *req.query.values(), *req.headers.values()]
+    return list(dict.fromkeys(names + value_variables([*maps, req.body])))
 
 
 def resolve_request(req: ApiRequest, variables: dict[str, str]) -> ApiRequest:
@@ -93,7 +112,7 @@ def resolve_request(req: ApiRequest, variables: dict[str, str]) -> ApiRequest:
         path_params=params,
         query={k: fill_placeholders(v, variables) for k, v in req.query.items()},
         headers={k: fill_placeholders(v, variables) for k, v in req.headers.items()},
-        body=_fill_any(req.body, variables),
+        body=fill_any(req.body, variables),
     )
 
 

@@ -1,8 +1,10 @@
 """Headless runs: one saved request or a whole collection through one Engine.
 
 Requests run as asyncio tasks, at most `concurrency` at a time, inside the engine's
-connection slots and retry policy. Files that fail to load or requests that do not
-validate are reported as errors (nothing sent) and the rest still run.
+connection slots and retry policy. Files that fail to load, requests that do not
+validate and requests with unresolved variables are reported as errors (nothing sent) and
+the rest still run. A request's assertions are checked against its response; one that
+fails fails the request.
 """
 
 from __future__ import annotations
@@ -18,18 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from mcexplorer.core.atomic import atomic_write_text
-from mcexplorer.core.collections.format import CollectionFileError
-from mcexplorer.core.collections.store import (
-    VARIABLES_FILE,
-    Collection,
-    load_request_file,
-    loads_variables,
-    resolve_request,
+from mcexplorer.core.collections.assertions import Assertion
+from mcexplorer.core.collections.environments import (
+    VariableOptions,
+    collection_defaults,
+    collection_root,
+    load_variables,
 )
+from mcexplorer.core.collections.format import CollectionFileError, SavedRequest
+from mcexplorer.core.collections.store import VARIABLES_FILE, Collection, load_request_file
+from mcexplorer.core.collections.variables import SourceKind, VariableLayer, Variables
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.events import EventKind
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest, RequestInvalid
+from mcexplorer.core.session.assertions import AssertionResult, check_assertions, judges_status
 
 REPORT_FORMAT = "mcexplorer.run/1"
 
@@ -39,6 +44,8 @@ class RunItem:
     name: str  # the file, relative to the collection root
     request: ApiRequest | None  # None when the file could not be loaded
     load_error: str | None = None
+    assertions: tuple[Assertion, ...] = ()
+    unresolved: tuple[str, ...] = ()  # variables no layer has a value for: never sent
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class RunResult:
     x_request_id: str | None = None
     error: str | None = None  # set when nothing was sent (bad file, invalid request)
     history_id: int | None = None
+    assertions: tuple[AssertionResult, ...] = ()
 
 
 @dataclass
@@ -100,6 +108,12 @@ class RunReport:
             )
             if r.error is not None:
                 ET.SubElement(case, "error", message=r.error, type="not-sent").text = r.error
+            elif any(not a.passed for a in r.assertions):
+                failed = [a.message for a in r.assertions if not a.passed]
+                node = ET.SubElement(case, "failure", message="; ".join(failed), type="assertion")
+                node.text = "\n".join(
+                    [*failed, f"{r.method} {r.path}: {r.status or 'no response'}"]
+                )
             elif not r.ok:
                 message = f"{r.status or 'no response'} {r.title or ''}".strip()
                 node = ET.SubElement(case, "failure", message=message, type="http")
@@ -124,20 +138,27 @@ class RunReport:
         atomic_write_text(path, text)
 
 
-def _variables_above(path: Path) -> dict[str, str]:
-    """A single request file takes the variables of the collection it sits in, if any."""
-    for folder in path.resolve().parents:
-        candidate = folder / VARIABLES_FILE
-        if candidate.is_file():
-            return loads_variables(candidate.read_text(encoding="utf-8"), str(candidate))[1]
-    return {}
+def _resolved(name: str, saved: SavedRequest, variables: Variables) -> RunItem:
+    got = variables.resolve(saved)
+    return RunItem(name, got.request, assertions=got.assertions, unresolved=got.unresolved)
 
 
-def load_run_items(path: Path) -> list[RunItem]:
-    """Every request under `path` (a request file or a collection folder), resolved."""
+def load_run_items(path: Path, options: VariableOptions | None = None) -> list[RunItem]:
+    """Every request under `path` (a request file or a collection folder), resolved through
+    the variable layers `options` name (without them, the collection's defaults only).
+    Raises FileNotFoundError, and VariableRefused or CollectionFileError for a bad
+    environment: those concern every request."""
+    options = options or VariableOptions()
+    root = collection_root(path)
     if path.is_dir():
         coll = Collection.load(path)
-        items = [RunItem(str(i.rel), coll.resolve(i)) for i in coll.items]
+        # The folder's own collection.json was read (or reported) with its requests.
+        own = str(path / VARIABLES_FILE)
+        defaults = (
+            VariableLayer(SourceKind.COLLECTION, own, coll.variables) if root == path else None
+        )
+        variables = load_variables(root, options, defaults)
+        items = [_resolved(str(i.rel), i.saved, variables) for i in coll.items]
         items += [
             RunItem(Path(e.path).relative_to(path).as_posix(), None, str(e)) for e in coll.errors
         ]
@@ -146,9 +167,10 @@ def load_run_items(path: Path) -> list[RunItem]:
         raise FileNotFoundError(f"{path} does not exist.")
     try:
         saved = load_request_file(path)
-        return [RunItem(path.name, resolve_request(saved.request, _variables_above(path)))]
+        defaults = collection_defaults(root)
     except CollectionFileError as exc:
         return [RunItem(path.name, None, str(exc))]
+    return [_resolved(path.name, saved, load_variables(root, options, defaults))]
 
 
 def _result(item: RunItem, outcome: Outcome) -> RunResult:
@@ -184,6 +206,10 @@ async def run_items(
     async def one(item: RunItem) -> RunResult:
         if item.request is None:
             result = RunResult(item.name, "", "", None, False, 0.0, 0, 0, error=item.load_error)
+        elif item.unresolved:
+            req = item.request
+            error = f"not sent: unresolved variables {', '.join(item.unresolved)}"
+            result = RunResult(item.name, req.method, req.path, None, False, 0.0, 0, 0, error=error)
         else:
             try:
                 async with gate:
@@ -203,7 +229,14 @@ async def run_items(
                 )
             else:
                 history_id = await on_outcome(outcome) if on_outcome else None
-                result = replace(_result(item, outcome), history_id=history_id)
+                checks = check_assertions(item.assertions, outcome)
+                ok = (outcome.status is not None and judges_status(item.assertions)) or outcome.ok
+                result = replace(
+                    _result(item, outcome),
+                    history_id=history_id,
+                    assertions=checks,
+                    ok=ok and all(c.passed for c in checks),
+                )
         if on_result:
             on_result(result)
         return result

@@ -1,5 +1,6 @@
-"""Routes outside /v1: counters, reset, and the switches for plan, reputation and the
-403 scenarios (suspended account, blocked IP). No auth or limits apply here."""
+"""Routes outside /v1: counters, reset, and the switches for plan, reputation, the 403
+scenarios (suspended account, blocked IP) and the creation throttle (how many of the next
+creations answer 429). No auth or limits apply here."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mcexplorer.sandbox.admin_guard import ADMIN_MIDDLEWARE
 from mcexplorer.sandbox.mailersend.limits import UnknownPlan
 
 if TYPE_CHECKING:
     from mcexplorer.sandbox.mailersend.app import MailerSendApp
 
-SWITCHES = ("plan", "under_review", "suspended", "blocked_ip")
+SWITCHES = ("plan", "under_review", "suspended", "blocked_ip", "create_throttle")
+FLAGS = ("under_review", "suspended", "blocked_ip")
 
 
 def settings(sandbox: MailerSendApp) -> dict[str, Any]:
@@ -25,6 +28,7 @@ def settings(sandbox: MailerSendApp) -> dict[str, Any]:
         "under_review": sandbox.under_review,
         "suspended": sandbox.account.suspended,
         "blocked_ip": sandbox.account.blocked_ip,
+        "create_throttle": sandbox.account.create_throttle,
         "per_minute": sandbox.plan.per_minute,
         **sandbox.quota_document(),
     }
@@ -46,14 +50,18 @@ def build_admin(sandbox: MailerSendApp) -> Starlette:
             data = json.loads(await request.body())
             if not isinstance(data, dict) or set(data) - set(SWITCHES):
                 raise ValueError(f"send a JSON object with some of: {', '.join(SWITCHES)}")
-            flags = {k: data[k] for k in SWITCHES[1:] if k in data}
+            flags = {k: data[k] for k in FLAGS if k in data}
             if any(not isinstance(v, bool) for v in flags.values()):
                 raise ValueError("under_review, suspended and blocked_ip are true or false")
+            throttle = data.get("create_throttle", sandbox.account.create_throttle)
+            if isinstance(throttle, bool) or not isinstance(throttle, int) or throttle < 0:
+                raise ValueError("create_throttle is how many creations to refuse: 0 or more")
             sandbox.set_plan(data.get("plan"), under_review=flags.get("under_review"))
         except (ValueError, UnknownPlan) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         sandbox.account.suspended = flags.get("suspended", sandbox.account.suspended)
         sandbox.account.blocked_ip = flags.get("blocked_ip", sandbox.account.blocked_ip)
+        sandbox.account.create_throttle = throttle
         return JSONResponse(settings(sandbox))
 
     return Starlette(
@@ -62,5 +70,6 @@ def build_admin(sandbox: MailerSendApp) -> Starlette:
             Route("/_sandbox/reset", reset, methods=["POST"]),
             Route("/_sandbox/mailersend", get_settings, methods=["GET"]),
             Route("/_sandbox/mailersend", put_settings, methods=["PUT"]),
-        ]
+        ],
+        middleware=ADMIN_MIDDLEWARE,
     )

@@ -5,7 +5,9 @@ no account is known), the account switches (suspended, blocked IP: 403), routing
 (404/405), then `GET /api-quota`, which answers without counting. Every other request
 takes a place in its per-minute window (429 #MS42903 when full), then one unit of the
 daily quota (429 #MS42901 when used up), then the token's permission (403), then the
-handler. Every answer to a known account carries the rate-limit and quota headers.
+creation throttle (429 with no retry-after, while the account has it), then the handler.
+Every answer to a known account carries the rate-limit headers and, except a 404 for an
+unknown id in the path (turned away before the quota is counted), the quota headers.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -26,7 +27,9 @@ from starlette.types import Receive, Scope, Send
 from mcexplorer.sandbox.catalog import Catalog, Operation
 from mcexplorer.sandbox.limits import Stats
 from mcexplorer.sandbox.mailersend.admin import build_admin
-from mcexplorer.sandbox.mailersend.handlers import HANDLERS, Call, MsError, generic, not_found
+from mcexplorer.sandbox.mailersend.call import Call
+from mcexplorer.sandbox.mailersend.errors import MsError, text
+from mcexplorer.sandbox.mailersend.handlers import HANDLERS, generic
 from mcexplorer.sandbox.mailersend.limits import (
     DailyQuota,
     MinuteWindows,
@@ -36,12 +39,14 @@ from mcexplorer.sandbox.mailersend.limits import (
     iso_z,
     next_midnight,
 )
-from mcexplorer.sandbox.mailersend.state import Account, build_account
+from mcexplorer.sandbox.mailersend.seed import build_account
+from mcexplorer.sandbox.mailersend.state import Account
 from mcexplorer.sandbox.routing import Reply
 
 API_PREFIX = "/v1"
 JSON_TYPE = "application/json"
 QUOTA_TEMPLATE = "/api-quota"
+TOKEN_TEMPLATE = "/token"  # creating a token answers 200, yet it is a creation
 log = logging.getLogger("mcexplorer.sandbox.mailersend")
 
 
@@ -72,7 +77,7 @@ class MailerSendApp:
 
     def reset(self) -> None:
         """Account, windows, quota and counters back to the seed."""
-        self.account: Account = build_account(self.seed)
+        self.account: Account = build_account(self.seed, self.clock())
         self.windows = MinuteWindows()
         self.quota = DailyQuota(self.plan.daily_quota)
         self.stats.reset()
@@ -144,12 +149,13 @@ class MailerSendApp:
                 raise MsError(403, "Requests from this IP address are blocked.")
             if match is None or op is None:
                 if match is None:
-                    raise not_found()
+                    raise MsError(404, text("unknown_route"))
                 allow = ", ".join(sorted(match.ops))
                 raise MsError(405, f"The {method} method is not supported here; use {allow}.")
             if op.template == QUOTA_TEMPLATE:
                 window = self.windows.check(cls, limit, now, take=False)
-                return self._with_headers(_json(200, self.quota_document()), window, now)
+                quota = _json(200, self.quota_document())
+                return self._with_quota(self._with_headers(quota, window), now)
             window = self.windows.check(cls, limit, now)
             if not window.allowed:
                 self.stats.throttled_429 += 1
@@ -166,18 +172,26 @@ class MailerSendApp:
                 )
             if info.access != "full" and method != "GET":
                 raise MsError(403, "This token does not have permission for this action.")
+            if _creates(op) and self.account.create_throttle > 0:
+                self.account.create_throttle -= 1
+                self.stats.throttled_429 += 1
+                raise MsError(429, text("create_throttled"), retry_after=False)
             reply = self._dispatch(request, op, match.params_for(op, segments), raw, now)
             response = _reply(reply)
         except MsError as err:
-            response = _json(err.status, err.body())
+            response = _error(err)
+            if err.bare:
+                self.quota.give_back(now)
+                return self._with_headers(response, self.windows.check(cls, limit, now, take=False))
+            if err.status == 429 and err.retry_after:
+                window = self.windows.check(cls, limit, now, take=False)
+                pinned = self.retry_after_s
+                response.headers["retry-after"] = str(
+                    window.retry_after_s if pinned is None else pinned
+                )
+                response.headers["x-ratelimit-reset"] = str(window.reset_epoch)
         window = self.windows.check(cls, limit, now, take=False)
-        if response.status_code == 429:
-            pinned = self.retry_after_s
-            response.headers["retry-after"] = str(
-                window.retry_after_s if pinned is None else pinned
-            )
-            response.headers["x-ratelimit-reset"] = str(window.reset_epoch)
-        return self._with_headers(response, window, now)
+        return self._with_quota(self._with_headers(response, window), now)
 
     def _dispatch(
         self, request: Request, op: Operation, params: dict[str, str], raw: bytes, now: float
@@ -194,9 +208,9 @@ class MailerSendApp:
             method=op.method,
             template=op.template,
             params=params,
-            query=dict(parse_qsl(request.url.query, keep_blank_values=True)),
+            query_pairs=parse_qsl(request.url.query, keep_blank_values=True),
             body=body,
-            now_iso=datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            now=now,
             base_url=origin + API_PREFIX,
         )
         handler = HANDLERS.get((op.method, op.template))
@@ -211,9 +225,13 @@ class MailerSendApp:
             self.stats.record_write(op.method, op.template, body)
         return reply
 
-    def _with_headers(self, response: Response, window: WindowCheck, now: float) -> Response:
+    @staticmethod
+    def _with_headers(response: Response, window: WindowCheck) -> Response:
         response.headers["x-ratelimit-limit"] = str(window.limit)
         response.headers["x-ratelimit-remaining"] = str(window.remaining)
+        return response
+
+    def _with_quota(self, response: Response, now: float) -> Response:
         response.headers["x-apiquota-remaining"] = str(self.quota.remaining(now))
         response.headers["x-apiquota-reset"] = iso_z(next_midnight(now))
         return response
@@ -222,6 +240,17 @@ class MailerSendApp:
 def _bearer(header: str) -> str | None:
     scheme, _, credential = header.strip().partition(" ")
     return credential.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _creates(op: Operation) -> bool:
+    return op.method == "POST" and (op.success == 201 or op.template == TOKEN_TEMPLATE)
+
+
+def _error(err: MsError) -> Response:
+    if err.bare:  # the API writes this one answer indented
+        text_body = json.dumps(err.body(), indent=4, ensure_ascii=False)
+        return Response(text_body, status_code=err.status, media_type=JSON_TYPE)
+    return _json(err.status, err.body())
 
 
 def _json(status: int, body: Any) -> Response:

@@ -124,3 +124,8 @@ class DailyQuota:
             return False
         self.used += 1
         return True
+
+    def give_back(self, now: float) -> None:
+        """Return today's unit of a request that turned out not to count."""
+        self._roll(now)
+        self.used = max(0, self.used - 1)

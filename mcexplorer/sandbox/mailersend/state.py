@@ -1,68 +1,73 @@
-"""The MailerSend sandbox account: tokens, domains, sent messages and bulk jobs.
+"""The MailerSend sandbox account: tokens, switches, and one table of records per kind of
+object (domains, templates, webhooks, ...), each keyed by id.
 
-Everything derives from the seed, so two sandboxes with one seed hand out the same
-tokens and ids.
+Ids take the API's shapes: 16 lower-case letters and digits for most objects, 24 hex digits
+for messages, recipients and other per-email objects, 80 hex digits for API tokens. They all
+come from the seeded generator, so two sandboxes with one seed hand out the same ids.
 """
 
 from __future__ import annotations
 
 import random
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcexplorer.sandbox.mailersend.limits import sandbox_data
-
 TOKEN_PREFIX = "mlsn."
+ALNUM = string.ascii_lowercase + string.digits
+Record = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Token:
     name: str
     access: str  # "full" or "read"
+    record_id: str  # the token's id in the `tokens` table
 
 
 @dataclass
 class Account:
     seed: int
     name: str
-    tokens: dict[str, Token]
-    domains: dict[str, dict[str, Any]]  # id -> domain record
-    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
-    bulk: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Switches for the 403 scenarios, set through the admin routes.
+    rng: random.Random
+    tokens: dict[str, Token] = field(default_factory=dict)  # secret -> token
+    tables: dict[str, dict[str, Record]] = field(default_factory=dict)
+    # Switches for the 403 scenarios and the creation throttle, set through the admin routes.
     suspended: bool = False
     blocked_ip: bool = False
-    rng: random.Random = field(default_factory=random.Random)
+    create_throttle: int = 0  # how many more creations answer 429
+
+    def table(self, kind: str) -> dict[str, Record]:
+        return self.tables.setdefault(kind, {})
+
+    # -- ids -------------------------------------------------------------------------------
 
     def new_id(self) -> str:
-        """24 hex digits, the shape of MailerSend's object ids."""
+        """24 hex digits: messages, recipients, bulk jobs, events, suppression entries."""
         return f"{self.rng.getrandbits(96):024x}"
+
+    def new_key(self) -> str:
+        """16 lower-case letters and digits: domains, templates, webhooks, users, ..."""
+        return "".join(self.rng.choice(ALNUM) for _ in range(16))
+
+    def new_token_id(self) -> str:
+        return f"{self.rng.getrandbits(320):080x}"
+
+    def new_secret(self, length: int = 32) -> str:
+        return "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+    def new_token_secret(self) -> str:
+        return f"{TOKEN_PREFIX}{self.rng.getrandbits(256):064x}"
+
+    # -- lookups ---------------------------------------------------------------------------
 
     def token_with(self, access: str) -> str:
         return next(t for t, info in self.tokens.items() if info.access == access)
 
-    def verified_domain(self, name: str) -> dict[str, Any] | None:
-        for domain in self.domains.values():
-            if domain["name"] == name.lower():
-                return domain if domain["is_verified"] else None
-        return None
+    def domain_named(self, name: str) -> Record | None:
+        wanted = name.lower()
+        return next((d for d in self.table("domains").values() if d["name"] == wanted), None)
 
-
-def build_account(seed: int) -> Account:
-    data = sandbox_data()["seed"]
-    rng = random.Random(f"mailersend:{seed}")
-    account = Account(seed=seed, name=data["account_name"], tokens={}, domains={}, rng=rng)
-    for raw in data["tokens"]:
-        secret = f"{TOKEN_PREFIX}{rng.getrandbits(256):064x}"
-        account.tokens[secret] = Token(raw["name"], raw["access"])
-    for raw in data["domains"]:
-        domain_id = account.new_id()
-        account.domains[domain_id] = {
-            "id": domain_id,
-            "name": raw["name"],
-            "is_verified": raw["is_verified"],
-            "is_dns_active": raw["is_verified"],
-            "created_at": "2026-01-01T00:00:00.000000Z",
-            "updated_at": "2026-01-01T00:00:00.000000Z",
-        }
-    return account
+    def verified_domain(self, name: str) -> Record | None:
+        domain = self.domain_named(name)
+        return domain if domain is not None and domain["is_verified"] else None

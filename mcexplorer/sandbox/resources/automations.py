@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from mcexplorer.sandbox.errors import bad_request
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.records import make_automation, set_automation_status
 from mcexplorer.sandbox.resources.common import (
-    bad_request,
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.records import make_automation, set_automation_status
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record
 
@@ -22,18 +23,12 @@ EMAIL = EMAILS + "/{workflow_email_id}"
 
 
 def _automation(ctx: Ctx) -> Record:
-    record = ctx.store.automations.get(ctx.params["workflow_id"])
-    if record is None:
-        raise not_found(f"The automation '{ctx.params['workflow_id']}' does not exist.")
-    return record
+    return lookup(ctx.store.automations, ctx.params["workflow_id"], "automation")
 
 
 def _email(ctx: Ctx) -> Record:
     emails = ctx.store.automation_emails[_automation(ctx)["id"]]
-    record = emails.get(ctx.params["workflow_email_id"])
-    if record is None:
-        raise not_found("No such email in this automation.")
-    return record
+    return lookup(emails, ctx.params["workflow_email_id"], "automation email")
 
 
 @route("GET", COLLECTION)
@@ -50,7 +45,7 @@ def create_automation(ctx: Ctx) -> Reply:
     list_id = (body["recipients"] or {}).get("list_id")
     if list_id not in ctx.store.lists:
         raise bad_request(
-            f"The list '{list_id}' does not exist in this account.", "Invalid Resource"
+            f"The list '{list_id}' does not exist in this account.", "InvalidResource"
         )
     record = make_automation(ctx.store, body, ctx.store.now_iso(), 1)
     return item_reply(ctx, record, ITEM, workflow_id=record["id"])
@@ -92,9 +87,7 @@ def read_email(ctx: Ctx) -> Reply:
 def update_email(ctx: Ctx) -> Reply:
     email = _email(ctx)
     body = body_of(ctx, partial=True)
-    for key in ("settings", "delay"):
-        if isinstance(body.get(key), dict):
-            email[key] = {**email[key], **body[key]}
+    apply_editable(email, body, merged=("settings", "delay"))
     return item_reply(ctx, email)
 
 
@@ -102,7 +95,7 @@ def update_email(ctx: Ctx) -> Reply:
 def delete_email(ctx: Ctx) -> Reply:
     email = _email(ctx)
     if email["status"] == "sending":
-        raise bad_request("Pause this automation email before deleting it.", "Invalid Action")
+        raise bad_request("Pause this automation email before deleting it.", "InvalidAction")
     del ctx.store.automation_emails[email["workflow_id"]][email["id"]]
     return no_content()
 

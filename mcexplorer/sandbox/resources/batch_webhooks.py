@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from mcexplorer.sandbox.errors import bad_request, invalid
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
 from mcexplorer.sandbox.resources.common import (
-    bad_request,
     body_of,
     collection_reply,
-    invalid,
     item_reply,
     no_content,
-    not_found,
     route,
 )
 from mcexplorer.sandbox.routing import Ctx, Reply
@@ -30,10 +30,7 @@ def _checked_url(value: object) -> str:
 
 
 def _webhook(ctx: Ctx) -> Record:
-    record = ctx.store.batch_webhooks.get(ctx.params["batch_webhook_id"])
-    if record is None:
-        raise not_found(f"The batch webhook '{ctx.params['batch_webhook_id']}' does not exist.")
-    return record
+    return lookup(ctx.store.batch_webhooks, ctx.params["batch_webhook_id"], "batch webhook")
 
 
 @route("GET", "/batch-webhooks")
@@ -67,9 +64,8 @@ def update_webhook(ctx: Ctx) -> Reply:
     record = _webhook(ctx)
     body = body_of(ctx, partial=True)
     if "url" in body:
-        record["url"] = _checked_url(body["url"])
-    if isinstance(body.get("enabled"), bool):
-        record["enabled"] = body["enabled"]
+        body = {**body, "url": _checked_url(body["url"])}
+    apply_editable(record, body, ("url", "enabled"))
     return item_reply(ctx, record)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from mcexplorer.sandbox import batches
+from mcexplorer.sandbox.errors import invalid
+from mcexplorer.sandbox.model.batch_state import Batch
+from mcexplorer.sandbox.model.lookup import lookup
 from mcexplorer.sandbox.resources.common import (
     body_of,
     collection_reply,
-    invalid,
     item_reply,
     no_content,
-    not_found,
     route,
 )
 from mcexplorer.sandbox.routing import Ctx, Reply
@@ -47,11 +48,8 @@ def list_batches(ctx: Ctx) -> Reply:
     return collection_reply(ctx, "batches", rows, item_template=ITEM, id_param="batch_id")
 
 
-def _batch(ctx: Ctx) -> batches.Batch:
-    batch = ctx.store.batches.get(ctx.params["batch_id"])
-    if batch is None:
-        raise not_found(f"The batch '{ctx.params['batch_id']}' does not exist or has expired.")
-    return batch
+def _batch(ctx: Ctx) -> Batch:
+    return lookup(ctx.store.batches, ctx.params["batch_id"], "batch")
 
 
 @route("GET", ITEM)

@@ -1,63 +1,34 @@
-"""Campaigns: CRUD, content, and the actions that move a campaign through sending."""
+"""Campaigns over HTTP: CRUD, content, and the actions that move a campaign through sending."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mcexplorer.sandbox.errors import ApiError
+from mcexplorer.sandbox.errors import ApiError, bad_request, invalid
+from mcexplorer.sandbox.model.campaigns import (
+    MERGEABLE,
+    SENDING_SECONDS,
+    get_campaign,
+    missing_for_send,
+    refresh,
+    render_campaign,
+)
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.records import make_campaign
 from mcexplorer.sandbox.resources.common import (
-    bad_request,
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.records import make_campaign
 from mcexplorer.sandbox.routing import Ctx, Reply
-from mcexplorer.sandbox.store import Record, Store
+from mcexplorer.sandbox.store import Record
 
 COLLECTION = "/campaigns"
 ITEM = "/campaigns/{campaign_id}"
 ACTIONS = ITEM + "/actions/"
-# How long (clock seconds) a campaign stays "sending" before it is "sent".
-SENDING_SECONDS = 2.0
-READY_SETTINGS = ("subject_line", "from_name", "reply_to")
-MERGEABLE = ("settings", "recipients", "tracking", "social_card", "rss_opts", "variate_settings")
-
-
-def refresh(store: Store, campaign: Record) -> Record:
-    """Finish a send whose time is up (the clock decides, so tests can step it)."""
-    until = campaign.get("_sending_until")
-    if campaign["status"] == "sending" and until is not None and store.clock() >= until:
-        campaign["status"] = "sent"
-        campaign["delivery_status"] = {"enabled": True, "status": "delivered", "can_cancel": False}
-    return campaign
-
-
-def get_campaign(store: Store, campaign_id: str) -> Record:
-    campaign = store.campaigns.get(campaign_id)
-    if campaign is None:
-        raise not_found(f"The campaign '{campaign_id}' does not exist in this account.")
-    return refresh(store, campaign)
-
-
-def render_campaign(store: Store, campaign: Record) -> Record:
-    from mcexplorer.sandbox.resources.reports import summary
-
-    body = {k: v for k, v in refresh(store, campaign).items() if not k.startswith("_")}
-    recipients = dict(body["recipients"])
-    lst = store.lists.get(recipients.get("list_id", ""))
-    if lst is not None:
-        subscribed = sum(
-            1 for m in store.members[lst["id"]].values() if m["status"] == "subscribed"
-        )
-        recipients.update(list_name=lst["name"], list_is_active=True, recipient_count=subscribed)
-    body["recipients"] = recipients
-    if campaign["status"] in ("sending", "sent"):
-        body["report_summary"] = summary(campaign)
-    return body
 
 
 def _reply(ctx: Ctx, campaign: Record) -> Reply:
@@ -98,7 +69,7 @@ def create_campaign(ctx: Ctx) -> Reply:
     list_id = (body.get("recipients") or {}).get("list_id")
     if list_id and list_id not in ctx.store.lists:
         raise bad_request(
-            f"The list '{list_id}' does not exist in this account.", "Invalid Resource"
+            f"The list '{list_id}' does not exist in this account.", "InvalidResource"
         )
     return _reply(ctx, make_campaign(ctx.store, body, ctx.store.now_iso()))
 
@@ -113,9 +84,7 @@ def update_campaign(ctx: Ctx) -> Reply:
     campaign = _campaign(ctx)
     _require_status(campaign, ("save", "paused", "schedule"), "edit")
     body = body_of(ctx, partial=True)
-    for key in MERGEABLE:
-        if isinstance(body.get(key), dict):
-            campaign[key] = {**campaign.get(key, {}), **body[key]}
+    apply_editable(campaign, body, merged=MERGEABLE)
     return _reply(ctx, campaign)
 
 
@@ -136,7 +105,7 @@ def delete_campaign(ctx: Ctx) -> Reply:
 @route("GET", ITEM + "/content")
 def read_content(ctx: Ctx) -> Reply:
     content = ctx.store.contents[_campaign(ctx)["id"]]
-    return item_reply(ctx, dict(content))
+    return item_reply(ctx, {k: v for k, v in content.items() if v})  # unset parts are absent
 
 
 @route("PUT", ITEM + "/content")
@@ -145,20 +114,13 @@ def put_content(ctx: Ctx) -> Reply:
     body = body_of(ctx, partial=True)
     content = ctx.store.contents[campaign["id"]]
     if "template" in body:
-        raw_id = str(body["template"].get("id", ""))
-        template = ctx.store.templates.get(int(raw_id)) if raw_id.isdigit() else None
-        if template is None:
-            raise bad_request("The template in this content does not exist.", "Invalid Resource")
-        content["html"] = template["html"]
-    content.update({k: body[k] for k in ("html", "plain_text", "url") if k in body})
-    return item_reply(ctx, dict(content))
-
-
-def _missing_for_send(store: Store, campaign: Record) -> list[str]:
-    missing = [f"settings.{k}" for k in READY_SETTINGS if not campaign["settings"].get(k)]
-    if campaign["recipients"].get("list_id") not in store.lists:
-        missing.append("recipients.list_id")
-    return missing
+        template_id = str(body["template"].get("id", ""))
+        try:
+            content["html"] = lookup(ctx.store.templates, template_id, "template")["html"]
+        except ApiError:  # a body naming a missing template is invalid, not a missing path
+            raise invalid(detail=f"The template '{template_id}' does not exist.") from None
+    apply_editable(content, body, ("html", "plain_text", "url"))
+    return item_reply(ctx, {k: v for k, v in content.items() if v})
 
 
 @route("POST", ACTIONS + "send")
@@ -166,7 +128,7 @@ def send(ctx: Ctx) -> Reply:
     store = ctx.store
     campaign = _campaign(ctx)
     _require_status(campaign, ("save", "paused", "schedule"), "send")
-    missing = _missing_for_send(store, campaign)
+    missing = missing_for_send(store, campaign)
     if missing:
         raise bad_request(f"The campaign is not ready to send; missing: {', '.join(missing)}.")
     members = store.members[campaign["recipients"]["list_id"]].values()
@@ -185,7 +147,7 @@ def schedule(ctx: Ctx) -> Reply:
     campaign = _campaign(ctx)
     _require_status(campaign, ("save", "paused"), "schedule")
     body = body_of(ctx)
-    missing = _missing_for_send(ctx.store, campaign)
+    missing = missing_for_send(ctx.store, campaign)
     if missing:
         raise bad_request(f"The campaign is not ready to schedule; missing: {', '.join(missing)}.")
     campaign.update(status="schedule", send_time=body["schedule_time"])
@@ -204,7 +166,7 @@ def unschedule(ctx: Ctx) -> Reply:
 def pause(ctx: Ctx) -> Reply:
     campaign = _campaign(ctx)
     if campaign["type"] != "rss":
-        raise bad_request("Only RSS campaigns can be paused.", "Invalid Action")
+        raise bad_request("Only RSS campaigns can be paused.", "InvalidAction")
     _require_status(campaign, ("sending", "schedule"), "pause")
     campaign["status"] = "paused"
     return no_content()
@@ -214,7 +176,7 @@ def pause(ctx: Ctx) -> Reply:
 def resume(ctx: Ctx) -> Reply:
     campaign = _campaign(ctx)
     if campaign["type"] != "rss":
-        raise bad_request("Only RSS campaigns can be resumed.", "Invalid Action")
+        raise bad_request("Only RSS campaigns can be resumed.", "InvalidAction")
     _require_status(campaign, ("paused",), "resume")
     campaign["status"] = "sending"
     return no_content()
@@ -250,5 +212,5 @@ def send_test(ctx: Ctx) -> Reply:
     _campaign(ctx)
     body = body_of(ctx)
     if body["send_type"] not in ("html", "plaintext"):
-        raise bad_request("send_type must be 'html' or 'plaintext'.", "Invalid Resource")
+        raise bad_request("send_type must be 'html' or 'plaintext'.", "InvalidResource")
     return no_content()

@@ -1,11 +1,11 @@
-"""What every handler shares: registration, paging, links, body validation, errors."""
+"""What every handler shares: registration, paging, links and body validation."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mcexplorer.sandbox.errors import ApiError
+from mcexplorer.sandbox.errors import invalid
 from mcexplorer.sandbox.links import catalog_operations, resource_links
 from mcexplorer.sandbox.routing import Ctx, Handler, Reply
 from mcexplorer.sandbox.store import Record
@@ -14,11 +14,6 @@ HANDLERS: dict[tuple[str, str], Handler] = {}
 
 # Runs before every handler (batches advance on the clock); set by resources/__init__.
 before_each: list[Callable[[Ctx], None]] = []
-
-VALIDATION_DETAIL = (
-    "The resource submitted could not be validated. "
-    "For field-specific details, see the 'errors' array."
-)
 
 
 def route(method: str, template: str) -> Callable[[Handler], Handler]:
@@ -40,18 +35,6 @@ def route(method: str, template: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def not_found(detail: str = "The requested resource could not be found.") -> ApiError:
-    return ApiError(404, "Resource Not Found", detail)
-
-
-def invalid(errors: list[dict[str, str]], detail: str = VALIDATION_DETAIL) -> ApiError:
-    return ApiError(400, "Invalid Resource", detail, errors=errors)
-
-
-def bad_request(detail: str, title: str = "Bad Request") -> ApiError:
-    return ApiError(400, title, detail)
-
-
 def no_content() -> Reply:
     return Reply(status=204)
 
@@ -63,7 +46,9 @@ def with_links(base_url: str, template: str, params: dict[str, str], record: Rec
 def item_reply(ctx: Ctx, record: Record, template: str | None = None, **params: str) -> Reply:
     """The object with links for `template` (default: the path called), params added."""
     path = template or ctx.template
-    return Reply(body=with_links(ctx.base_url, path, {**ctx.params, **params}, record))
+    return Reply(
+        body=with_links(ctx.base_url, path, {**ctx.params, **params}, record), template=path
+    )
 
 
 def paged(ctx: Ctx, items: list[Any]) -> list[Any]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from mcexplorer.sandbox.errors import invalid
+from mcexplorer.sandbox.model.audiences import get_list
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.records import drop_interests, make_category, make_interest
 from mcexplorer.sandbox.resources.common import (
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.lists import get_list
-from mcexplorer.sandbox.resources.records import make_category, make_interest
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record
 
@@ -26,17 +28,18 @@ def _categories(ctx: Ctx) -> dict[str, Record]:
 
 
 def _category(ctx: Ctx) -> Record:
-    record = _categories(ctx).get(ctx.params["interest_category_id"])
-    if record is None:
-        raise not_found("No such interest category in this audience.")
-    return record
+    return lookup(_categories(ctx), ctx.params["interest_category_id"], "interest category")
 
 
 def _interest(ctx: Ctx) -> Record:
-    record = ctx.store.interests[_category(ctx)["id"]].get(ctx.params["interest_id"])
-    if record is None:
-        raise not_found("No such interest in this category.")
-    return record
+    interests = ctx.store.interests[_category(ctx)["id"]]
+    return lookup(interests, ctx.params["interest_id"], "interest")
+
+
+def _unique(records: dict[str, Record], key: str, value: object, own: Record | None = None) -> None:
+    """Titles of categories (per audience) and names of interests (per category) are unique."""
+    if any(r[key] == value and r is not own for r in records.values()):
+        raise invalid(detail=f"There is already one named '{value}' here.")
 
 
 @route("GET", CATEGORIES)
@@ -55,8 +58,8 @@ def list_categories(ctx: Ctx) -> Reply:
 
 @route("POST", CATEGORIES)
 def add_category(ctx: Ctx) -> Reply:
-    _categories(ctx)
     body = body_of(ctx)
+    _unique(_categories(ctx), "title", body["title"])
     record = make_category(ctx.store, ctx.params["list_id"], body["title"], body["type"], [])
     return item_reply(ctx, record, CATEGORY, interest_category_id=record["id"])
 
@@ -70,7 +73,9 @@ def read_category(ctx: Ctx) -> Reply:
 def update_category(ctx: Ctx) -> Reply:
     record = _category(ctx)
     body = body_of(ctx, partial=True)
-    record.update({k: v for k, v in body.items() if k in ("title", "type", "display_order")})
+    if "title" in body:
+        _unique(_categories(ctx), "title", body["title"], record)
+    apply_editable(record, body, ("title", "type", "display_order"))
     return item_reply(ctx, record)
 
 
@@ -78,7 +83,8 @@ def update_category(ctx: Ctx) -> Reply:
 def delete_category(ctx: Ctx) -> Reply:
     record = _category(ctx)
     del _categories(ctx)[record["id"]]
-    del ctx.store.interests[record["id"]]
+    gone = list(ctx.store.interests.pop(record["id"]))
+    drop_interests(ctx.store, record["list_id"], gone)
     return no_content()
 
 
@@ -95,7 +101,9 @@ def list_interests(ctx: Ctx) -> Reply:
 @route("POST", INTERESTS)
 def add_interest(ctx: Ctx) -> Reply:
     category = _category(ctx)
-    record = make_interest(ctx.store, category, body_of(ctx)["name"])
+    name = body_of(ctx)["name"]
+    _unique(ctx.store.interests[category["id"]], "name", name)
+    record = make_interest(ctx.store, category, name)
     return item_reply(ctx, record, INTEREST, interest_id=record["id"])
 
 
@@ -108,7 +116,9 @@ def read_interest(ctx: Ctx) -> Reply:
 def update_interest(ctx: Ctx) -> Reply:
     record = _interest(ctx)
     body = body_of(ctx, partial=True)
-    record.update({k: v for k, v in body.items() if k in ("name", "display_order")})
+    if "name" in body:
+        _unique(ctx.store.interests[record["category_id"]], "name", body["name"], record)
+    apply_editable(record, body, ("name", "display_order"))
     return item_reply(ctx, record)
 
 
@@ -116,4 +126,5 @@ def update_interest(ctx: Ctx) -> Reply:
 def delete_interest(ctx: Ctx) -> Reply:
     record = _interest(ctx)
     del ctx.store.interests[record["category_id"]][record["id"]]
+    drop_interests(ctx.store, record["list_id"], [record["id"]])
     return no_content()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+from mcexplorer.sandbox.errors import invalid
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.members import find_member
+from mcexplorer.sandbox.model.records import set_tags
 from mcexplorer.sandbox.resources.common import (
     body_of,
     collection_reply,
-    invalid,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.members import ITEM, find_member
-from mcexplorer.sandbox.resources.records import set_tags
+from mcexplorer.sandbox.resources.members import ITEM
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record
 
@@ -60,10 +62,7 @@ def _notes(ctx: Ctx) -> dict[int, Record]:
 
 
 def _note(ctx: Ctx) -> Record:
-    note = _notes(ctx).get(int(ctx.params["note_id"]) if ctx.params["note_id"].isdigit() else -1)
-    if note is None:
-        raise not_found(f"No note '{ctx.params['note_id']}' on this member.")
-    return note
+    return lookup(_notes(ctx), ctx.params["note_id"], "note")
 
 
 def _render_note(ctx: Ctx, note: Record) -> Record:
@@ -112,7 +111,7 @@ def update_note(ctx: Ctx) -> Reply:
     note = _note(ctx)
     body = body_of(ctx, partial=True)
     if "note" in body:
-        note.update(note=body["note"], updated_at=ctx.store.now_iso())
+        apply_editable(note, {**body, "updated_at": ctx.store.now_iso()}, ("note", "updated_at"))
     return item_reply(ctx, _render_note(ctx, note))
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from mcexplorer.sandbox.errors import invalid
+from mcexplorer.sandbox.model.audiences import get_list
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.records import make_merge_field
 from mcexplorer.sandbox.resources.common import (
-    bad_request,
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.lists import get_list
-from mcexplorer.sandbox.resources.records import make_merge_field
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record
 
@@ -35,11 +36,7 @@ def _fields(ctx: Ctx) -> dict[int, Record]:
 
 
 def _field(ctx: Ctx) -> Record:
-    raw = ctx.params["merge_id"]
-    record = _fields(ctx).get(int(raw)) if raw.isdigit() else None
-    if record is None:
-        raise not_found(f"No merge field '{raw}' in this audience.")
-    return record
+    return lookup(_fields(ctx), ctx.params["merge_id"], "merge field")
 
 
 @route("GET", COLLECTION)
@@ -62,7 +59,7 @@ def add_merge_field(ctx: Ctx) -> Reply:
     fields = _fields(ctx)
     tag = str(body.get("tag", "")).upper()
     if tag and any(f["tag"] == tag for f in fields.values()):
-        raise bad_request(f"A merge field with the tag '{tag}' already exists.", "Invalid Resource")
+        raise invalid(detail=f"A merge field with the tag '{tag}' already exists.")
     record = make_merge_field(ctx.store, ctx.params["list_id"], body)
     return item_reply(ctx, record, ITEM, merge_id=str(record["merge_id"]))
 
@@ -76,7 +73,7 @@ def read_merge_field(ctx: Ctx) -> Reply:
 def update_merge_field(ctx: Ctx) -> Reply:
     record = _field(ctx)
     body = body_of(ctx, partial=True)
-    record.update({k: v for k, v in body.items() if k in EDITABLE})
+    apply_editable(record, body, EDITABLE)
     record["tag"] = str(record["tag"]).upper()
     return item_reply(ctx, record)
 

@@ -13,7 +13,9 @@ HEALTH = "Everything's Chimpy!"
 @route("GET", "/")
 def get_root(ctx: Ctx) -> Reply:
     store = ctx.store
-    account = dict(store.account)
+    # industry_stats feed the reports; the root itself does not show them.
+    account = {k: v for k, v in store.account.items() if k != "industry_stats"}
+    account["role"] = ctx.role  # the key's user, as the real root reports it
     account["total_subscribers"] = sum(
         1
         for members in store.members.values()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mcexplorer.sandbox.errors import bad_request
 from mcexplorer.sandbox.links import resource_links
-from mcexplorer.sandbox.resources.common import bad_request, route, with_links
+from mcexplorer.sandbox.resources.common import route, with_links
 from mcexplorer.sandbox.resources.members import ITEM
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record

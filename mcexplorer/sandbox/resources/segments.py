@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from mcexplorer.sandbox.errors import not_found
+from mcexplorer.sandbox.model.audiences import get_list
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.members import find_member, member_key
+from mcexplorer.sandbox.model.records import make_segment
 from mcexplorer.sandbox.resources.common import (
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.lists import get_list
 from mcexplorer.sandbox.resources.members import ITEM as MEMBER
-from mcexplorer.sandbox.resources.members import find_member, member_key
-from mcexplorer.sandbox.resources.records import make_segment
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record, Store
 
@@ -24,11 +26,7 @@ MEMBERS = ITEM + "/members"
 
 def _segment(ctx: Ctx) -> Record:
     segments = ctx.store.segments[get_list(ctx.store, ctx.params["list_id"])["id"]]
-    raw = ctx.params["segment_id"]
-    record = segments.get(int(raw)) if raw.isdigit() else None
-    if record is None:
-        raise not_found(f"No segment '{raw}' in this audience.")
-    return record
+    return lookup(segments, ctx.params["segment_id"], "segment")
 
 
 def _render(store: Store, record: Record) -> Record:
@@ -71,8 +69,7 @@ def read_segment(ctx: Ctx) -> Reply:
 def update_segment(ctx: Ctx) -> Reply:
     record = _segment(ctx)
     body = body_of(ctx, partial=True)
-    if "name" in body:
-        record["name"] = body["name"]
+    apply_editable(record, body, ("name",))
     if "static_segment" in body:
         ctx.store.segment_members[record["id"]] = _hashes(ctx, body["static_segment"])
     record["updated_at"] = ctx.store.now_iso()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from mcexplorer.sandbox.model.edits import apply_editable
+from mcexplorer.sandbox.model.lookup import lookup
+from mcexplorer.sandbox.model.records import make_template
 from mcexplorer.sandbox.resources.common import (
     body_of,
     collection_reply,
     item_reply,
     no_content,
-    not_found,
     route,
 )
-from mcexplorer.sandbox.resources.records import make_template
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.store import Record
 
@@ -25,11 +26,7 @@ def _public(record: Record) -> Record:
 
 
 def _template(ctx: Ctx) -> Record:
-    raw = ctx.params["template_id"]
-    record = ctx.store.templates.get(int(raw)) if raw.isdigit() else None
-    if record is None:
-        raise not_found(f"The template '{raw}' does not exist in this account.")
-    return record
+    return lookup(ctx.store.templates, ctx.params["template_id"], "template")
 
 
 @route("GET", "/templates")
@@ -55,7 +52,7 @@ def read_template(ctx: Ctx) -> Reply:
 def update_template(ctx: Ctx) -> Reply:
     record = _template(ctx)
     body = body_of(ctx, partial=True)
-    record.update({k: body[k] for k in ("name", "html", "folder_id") if k in body})
+    apply_editable(record, body, ("name", "html", "folder_id"))
     record["date_edited"] = ctx.store.now_iso()
     return item_reply(ctx, _public(record))
 

@@ -54,6 +54,9 @@ _TEXT_ESCAPES[0x09] = "    "
 
 
 _NEEDS_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029]")
+# 19 digits or more in a row: maybe an integer past what 64 bits hold.
+_LONG_BYTES = re.compile(rb"\d{19}")
+_LONG_TEXT = re.compile(r"\d{19}")
 CHUNK = 256 * 1024  # characters formatted between two releases of the GIL
 
 
@@ -66,21 +69,28 @@ def _decode(body: bytes | str) -> tuple[Any, bool]:
     """(JSON value or None, whether orjson read it): None also for a body that is not JSON.
 
     Bytes go to orjson as they are (decoding 3.6 MB first costs another GIL-held call)."""
-    try:
-        return orjson.loads(body), True
-    except orjson.JSONDecodeError:
-        pass
+    # orjson reads an integer beyond 64 bits as a float (another number): such a body,
+    # or one that may hold one, goes to the stdlib reader, which keeps every digit.
+    if isinstance(body, bytes):
+        long_number = _LONG_BYTES.search(body) is not None
+    else:
+        long_number = _LONG_TEXT.search(body) is not None
+    if not long_number:
+        try:
+            return orjson.loads(body), True
+        except orjson.JSONDecodeError:
+            pass
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     if not text.strip():
         return None, True
-    if text is not body:  # invalid UTF-8 inside strings: read with U+FFFD in its place
+    if text is not body and not long_number:  # invalid UTF-8: read with U+FFFD instead
         try:
             return orjson.loads(text), True
         except orjson.JSONDecodeError:
             pass
     try:  # what orjson refuses but Python reads: NaN/Infinity, integers beyond 64 bits
         return json.loads(text), False
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, False
 
 
@@ -115,8 +125,9 @@ def _escaped_lines(pretty: str) -> list[str]:
     """
     lines: list[str] = []
     for piece in _pieces(pretty):
-        # isascii() is O(1) on a str: an ASCII piece holds nothing to escape.
-        if not piece.isascii() and _NEEDS_ESCAPE.search(piece):
+        # isascii() is O(1) on a str, and DEL is the one ASCII character left to escape
+        # (orjson escapes the others): a fast scan for it, then the regex only if needed.
+        if (not piece.isascii() or "\x7f" in piece) and _NEEDS_ESCAPE.search(piece):
             piece = piece.translate(_JSON_ESCAPES)
         lines += piece.split("\n")
         _yield_gil()

@@ -10,6 +10,32 @@ from typing import Any
 
 from mcexplorer.sandbox.store import Record, Store
 
+LIST_CONTACT = ("company", "address1", "address2", "city", "state", "zip", "country", "phone")
+# The keys a campaign's settings and tracking always show; the rest appear once set.
+CAMPAIGN_SETTINGS = {
+    "title": "",
+    "use_conversation": False,
+    "to_name": "",
+    "folder_id": "",
+    "authenticate": True,
+    "auto_footer": False,
+    "inline_css": False,
+    "auto_tweet": False,
+    "fb_comments": True,
+    "timewarp": False,
+    "template_id": 0,
+    "drag_and_drop": False,
+}
+CAMPAIGN_TRACKING = {
+    "opens": True,
+    "html_clicks": True,
+    "text_clicks": False,
+    "goal_tracking": False,
+    "ecomm360": False,
+    "google_analytics": "",
+    "clicktale": "",
+}
+
 
 def subscriber_hash(email: str) -> str:
     # The API's member id: md5 of the lower-cased address (the sandbox never imports core).
@@ -27,7 +53,7 @@ def make_list(store: Store, fields: dict[str, Any], created: str) -> Record:
         "id": list_id,
         "web_id": store.int_id(),
         "name": fields["name"],
-        "contact": dict(fields.get("contact", {})),
+        "contact": {key: (fields.get("contact") or {}).get(key, "") for key in LIST_CONTACT},
         "permission_reminder": fields.get("permission_reminder", ""),
         "use_archive_bar": fields.get("use_archive_bar", True),
         "campaign_defaults": dict(fields.get("campaign_defaults", {})),
@@ -37,8 +63,8 @@ def make_list(store: Store, fields: dict[str, Any], created: str) -> Record:
         "list_rating": 0,
         "email_type_option": fields.get("email_type_option", False),
         "subscribe_url_short": f"http://eepurl.test/{list_id[:6]}",
-        "subscribe_url_long": f"https://subscribe.example.com/?id={list_id}",
-        "beamer_address": f"{list_id}@inbound.example.com",
+        "subscribe_url_long": f"https://subscribe.sandbox.invalid/?id={list_id}",
+        "beamer_address": f"{list_id}@inbound.sandbox.invalid",
         "visibility": "pub",
         "double_optin": fields.get("double_optin", False),
         "has_welcome": False,
@@ -46,6 +72,11 @@ def make_list(store: Store, fields: dict[str, Any], created: str) -> Record:
         "modules": [],
     }
     store.lists[list_id] = record
+    if record["marketing_permissions"]:
+        store.permissions[list_id] = [
+            {"marketing_permission_id": store.hex_id(), "text": text}
+            for text in seed_params()["marketing_permissions"]
+        ]
     store.members[list_id] = {}
     store.merge_fields[list_id] = {}
     store.segments[list_id] = {}
@@ -99,7 +130,6 @@ def make_member(
         "status": status,
         "consents_to_one_to_one_messaging": True,
         "merge_fields": merges,
-        "interests": {},
         "stats": {"avg_open_rate": 0, "avg_click_rate": 0},
         "ip_signup": "",
         "timestamp_signup": created,
@@ -110,12 +140,27 @@ def make_member(
         "language": "",
         "vip": False,
         "email_client": "",
-        "location": {"latitude": 0, "longitude": 0, "gmtoff": 0, "dstoff": 0, "country_code": ""},
+        "location": {
+            "latitude": 0,
+            "longitude": 0,
+            "gmtoff": 0,
+            "dstoff": 0,
+            "country_code": "",
+            "timezone": "",
+            "region": "",
+        },
         "source": "API - Generic",
         "tags_count": 0,
         "tags": [],
         "list_id": list_id,
     }
+    # Interests and GDPR permissions appear only where the audience has them.
+    interest_ids = [i for c in store.interest_categories[list_id] for i in store.interests[c]]
+    if interest_ids:
+        record["interests"] = dict.fromkeys(interest_ids, False)
+    permissions = store.permissions.get(list_id, [])
+    if permissions:
+        record["marketing_permissions"] = [{**p, "enabled": False} for p in permissions]
     record.update(extra or {})
     set_tags(record, [{"name": t, "status": "active"} for t in tags or []])
     store.members[list_id][member_hash] = record
@@ -148,9 +193,9 @@ def make_campaign(store: Store, fields: dict[str, Any], created: str) -> Record:
         "content_type": fields.get("content_type", "template"),
         "needs_block_refresh": False,
         "resendable": False,
-        "recipients": recipients,
-        "settings": dict(fields.get("settings", {})),
-        "tracking": dict(fields.get("tracking", {"opens": True, "html_clicks": True})),
+        "recipients": {"segment_text": "", **recipients},
+        "settings": {**CAMPAIGN_SETTINGS, **(fields.get("settings") or {})},
+        "tracking": {**CAMPAIGN_TRACKING, **(fields.get("tracking") or {})},
         "delivery_status": {"enabled": False},
     }
     store.campaigns[campaign_id] = record
@@ -197,7 +242,7 @@ def make_segment(store: Store, list_id: str, name: str, hashes: list[str], creat
         "type": "static",
         "created_at": created,
         "updated_at": created,
-        "options": {},
+        "options": {"match": "any", "conditions": []},
         "list_id": list_id,
     }
     store.segments[list_id][segment_id] = record
@@ -233,7 +278,19 @@ def make_interest(store: Store, category: Record, name: str) -> Record:
         "display_order": len(interests),
     }
     interests[interest_id] = record
+    for member in store.members[category["list_id"]].values():
+        member.setdefault("interests", {})[interest_id] = False
     return record
+
+
+def drop_interests(store: Store, list_id: str, interest_ids: list[str]) -> None:
+    """Members lose deleted interests; with none left they carry no `interests` at all."""
+    for member in store.members[list_id].values():
+        held = member.get("interests", {})
+        for interest_id in interest_ids:
+            held.pop(interest_id, None)
+        if not held:
+            member.pop("interests", None)
 
 
 def make_automation(store: Store, fields: dict[str, Any], created: str, emails: int) -> Record:

@@ -1,0 +1,3 @@
+"""The MailerSend sandbox fixtures, shared with tests/mailersend."""
+
+from tests.mailersend.conftest import ms, ms_server  # noqa: F401
