@@ -19,6 +19,7 @@ from mcexplorer.core.http.outcome import Outcome
 BATCH_SIZE = 200
 BATCH_BYTES = 4 * 1024 * 1024  # large answers are written sooner: memory stays low
 LINGER_S = 0.25
+BUSY_LINGER_S = 0.02
 
 
 class Recorder:
@@ -76,7 +77,8 @@ class Recorder:
 class RecordingQueue:
     """Outcomes handed over as they arrive and written in a worker thread, one transaction
     per write, one write at a time. Someone waiting for a row (`record`) has it written at
-    once, with whatever else arrived meanwhile (group commit); rows nobody waits for
+    once, with whatever else arrived meanwhile (group commit; while writes follow each other,
+    BUSY_LINGER_S lets a few more rows join each one); rows nobody waits for
     (`add`) are gathered into batches of BATCH_SIZE (or BATCH_BYTES of bodies) or LINGER_S,
     whichever comes first, so a long run pays for few transactions. `drain()` writes what
     is left: call it in a `finally`, so an interrupted run keeps what it had done."""
@@ -118,6 +120,8 @@ class RecordingQueue:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(LINGER_S):
                         await self._due.wait()
+                if batch:  # busy (a write just ended): let a few more rows join this one
+                    await asyncio.sleep(BUSY_LINGER_S)
                 self._due.clear()
                 batch, self._pending, self._pending_bytes = self._pending, [], 0
                 ids = await asyncio.to_thread(self._recorder.record_many, [o for o, _ in batch])
