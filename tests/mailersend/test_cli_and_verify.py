@@ -15,6 +15,7 @@ from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.accounts.verify import VerifyError, verify_credentials
 from mcexplorer.sandbox.faults import FaultConfigError
 from mcexplorer.sandbox.server import SandboxServer
+from tests.interrupts import sigint_as_at_a_terminal
 from tests.mailersend.conftest import MailerSend
 
 
@@ -45,6 +46,7 @@ def test_cli_serves_mailersend_with_the_chosen_plan() -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=sigint_as_at_a_terminal,
     )
     try:
         assert proc.stdout is not None

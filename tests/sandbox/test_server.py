@@ -12,6 +12,7 @@ import pytest
 
 from mcexplorer.cli import main
 from mcexplorer.sandbox.server import RemoteBindRefused, SandboxServer
+from tests.interrupts import sigint_as_at_a_terminal
 
 
 def test_non_loopback_host_is_refused_without_allow_remote() -> None:
@@ -40,6 +41,7 @@ def test_cli_serves_until_interrupted() -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=sigint_as_at_a_terminal,
     )
     try:
         assert proc.stdout is not None
