@@ -110,14 +110,28 @@ def run_sdk_tests(sdk_repo: Path) -> SdkRun:
         # The SDK's repository goes first on the path, so its own package is the one tested.
         env = sdk_environment(box, report)
         env["PYTHONPATH"] = os.pathsep.join([str(sdk_repo), env["PYTHONPATH"]])
-        plugins = ["-p", "mailersend_sdk_plugin", "-p", "no:cacheprovider"]
-        subprocess.run(
-            [sys.executable, "-m", "pytest", "tests/integration", "-q", *plugins],
+        # A test may wait out a few retry-afters (up to a minute each), never more.
+        options = [
+            "-q",
+            "-p",
+            "mailersend_sdk_plugin",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "timeout=300",
+        ]
+        pytest = subprocess.run(
+            [sys.executable, "-m", "pytest", "tests/integration", *options],
             cwd=sdk_repo,
             env=env,
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             check=False,
         )
+        if not report.exists():
+            raise SystemExit(
+                f"the SDK's tests did not run:\n{pytest.stdout[-3000:]}{pytest.stderr}"
+            )
         throttled = httpx.get(box.admin_url + "/_sandbox/stats").json()["throttled_429"]
         result = json.loads(report.read_text())
     if not Path(result["sdk"]).is_relative_to(sdk_repo):
@@ -143,6 +157,8 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list what did not match")
     args = parser.parse_args()
     sdk_repo: Path = args.sdk_repo.resolve()
+    if not (sdk_repo / "tests" / "integration").is_dir():
+        parser.error(f"{sdk_repo} has no tests/integration: give a mailersend-python checkout")
     started = time.monotonic()
     with ThreadPoolExecutor(1) as pool:
         replaying = pool.submit(replay_cassettes, sdk_repo / "tests" / "fixtures" / "cassettes")
