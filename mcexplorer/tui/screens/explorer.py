@@ -14,17 +14,19 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
 from mcexplorer.core.accounts.keys import Provider
-from mcexplorer.core.http.links import split_href
+from mcexplorer.core.http.draft import Draft, unresolved_variables
 from mcexplorer.core.http.request import ApiRequest, PreparedRequest, RequestInvalid
 from mcexplorer.tui.messages import (
     AttemptRecorded,
@@ -34,10 +36,11 @@ from mcexplorer.tui.messages import (
     ResponseReceived,
     SlotsChanged,
 )
-from mcexplorer.tui.screens.saved_requests import SavedRequestsScreen
+from mcexplorer.tui.screens.saved_requests import SavedRequests
 from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
+from mcexplorer.tui.widgets.composer_tools import ComposerTools
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.rate_gauge import RateGauge
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
+    from mcexplorer.core.history.store import HistoryStore
     from mcexplorer.core.http.events import AttemptEvent
     from mcexplorer.core.http.outcome import Outcome
     from mcexplorer.core.http.slots import SlotSnapshot
@@ -80,7 +84,7 @@ def is_mailersend(target: Target | None) -> bool:
     return credentials is not None and credentials.provider is Provider.MAILERSEND
 
 
-class ExplorerScreen(SavedRequestsScreen):
+class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#map"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
@@ -95,7 +99,28 @@ class ExplorerScreen(SavedRequestsScreen):
         Binding("f2", "glossary", "Glossary", id="glossary"),
         Binding("f3", "accounts", "Accounts", id="accounts"),
         Binding("f7", "import_members", "Import", id="import-members", show=False),
+        # Out of the footer (already full); the command palette lists them with their keys.
+        Binding("f4", "save_request", "Save", id="save-request", show=False),
+        Binding("f5", "save_request_as", "Save as", id="save-request-as", show=False),
+        Binding("f6", "history", "History", id="history", show=False),
+        Binding("ctrl+n", "new_request", "New", id="new-request", show=False),
+        Binding("f8", "copy_curl", "Copy curl", id="copy-curl", show=False),
+        Binding("shift+f8", "paste_curl", "Paste curl", id="paste-curl", show=False),
+        Binding("f9", "edit_body", "$EDITOR", id="edit-body", show=False),
+        Binding("f11", "maximize_body", "Body editor", id="maximize-body", show=False),
     ]
+    DEFAULT_CSS = """
+    ExplorerScreen Composer.-saved {
+        border-top: hkey $panel-lighten-1;
+        border-title-color: $text-muted;
+    }
+    ExplorerScreen Composer.-dirty { border-title-color: #d7af5f; }
+    """
+
+    # Set by the app before the screen mounts; None means the user data dir.
+    collections_dir: Path | None = None
+    history_enabled: bool = True
+    history_store: HistoryStore | None = None
 
     def __init__(
         self,
@@ -130,8 +155,13 @@ class ExplorerScreen(SavedRequestsScreen):
         self._loop_thread = threading.get_ident()
         self._last_slot_post = 0.0
         self._pending_snapshot: SlotSnapshot | None = None
+        self.saved = SavedRequests(
+            lambda: self.catalog, lambda: self.target.profile if self.target else None
+        )
 
     def compose(self) -> ComposeResult:
+        yield self.saved
+        yield ComposerTools(lambda: self.target, lambda: self.catalog)
         yield AccountHeader(id="header")
         yield SlotGauge(id="slots", clock=self.clock)
         if self.mailersend:
@@ -150,6 +180,10 @@ class ExplorerScreen(SavedRequestsScreen):
 
     def on_mount(self) -> None:
         self.query_one(ResourceMap).fetch = self._fetch_json
+        self.query_one(Composer).edited = self.saved.check_dirty
+        self.saved.folder = self.collections_dir
+        # After the first frame: the loader's thread would hold the GIL during the layout.
+        self.call_after_refresh(self.saved.reload)
         self._apply_provider()
         self._catalogs_loading.add(self.mailersend)
         self.call_after_refresh(self._first_frame_shown)
@@ -223,6 +257,7 @@ class ExplorerScreen(SavedRequestsScreen):
         if mailersend != self.mailersend:
             return  # the account changed provider while it loaded: kept for later
         self.catalog = catalog
+        self.query_one(Composer).catalog = catalog
         from mcexplorer.tui.widgets.operations_list import OperationsList
 
         for ops in self.query(OperationsList):  # none yet if it is still to be mounted
@@ -248,6 +283,7 @@ class ExplorerScreen(SavedRequestsScreen):
         self.mailersend = mailersend
         self.root_body = None
         self.catalog = None  # the other API's operations must not match this one's paths
+        self.query_one(Composer).catalog = None
         self.query_one(ResourceMap).clear()
         self._apply_provider()
         cached = self._catalogs.get(mailersend)
@@ -443,22 +479,48 @@ class ExplorerScreen(SavedRequestsScreen):
         self.query_one(RetryTimeline).show(outcome.attempts)
         self.query_one(ProblemPanel).show(explained)
 
-    @on(Composer.SendRequested)
-    def action_send(self) -> None:
+    def _ready_request(self) -> ApiRequest | None:
+        """What the composer shows, if it may go: readable, every variable resolved, and
+        the body fits the operation's schema (unless the user insists: the server is the
+        final judge). Otherwise the issues show under the composer."""
         composer = self.query_one(Composer)
         try:
             req = composer.build()
         except RequestInvalid as exc:
             composer.show_issues(exc.issues)
-            return
-        self.submit(req)
+            return None
+        unresolved = unresolved_variables(req)
+        if unresolved:
+            names = ", ".join("{{" + name + "}}" for name in unresolved)
+            composer.show_issues([f"variables: no value for {names}"])
+            return None
+        op = composer.operation
+        if op is not None and op.body is not None and not composer.insisting:
+            from mcexplorer.core.catalog.schema import check_body, has_errors
+
+            issues = check_body(op, req.body)
+            if has_errors(issues):
+                lines = [str(i) for i in issues]
+                lines.append("Not sent. Ctrl+S again (or Send anyway) sends it as it is.")
+                composer.show_issues(lines, insist=True)
+                return None
+        return req
+
+    @on(Composer.SendRequested)
+    def action_send(self) -> None:
+        req = self._ready_request()
+        if req is not None:
+            self.submit(req)
 
     @work(exclusive=True, group="repeat", exit_on_error=False)
     async def action_repeat(self) -> None:
         """Send the composer's request 20 times at once (the 11th and later queue)."""
         composer = self.query_one(Composer)
+        req = self._ready_request()
+        if req is None:
+            return
         try:
-            prepared = composer.build().prepare()
+            prepared = req.prepare()
         except RequestInvalid as exc:
             composer.show_issues(exc.issues)
             return
@@ -480,18 +542,9 @@ class ExplorerScreen(SavedRequestsScreen):
     # ----- navigation ------------------------------------------------------------------
 
     def on_link_followed(self, message: LinkFollowed) -> None:
-        base_path = self.catalog.base_path if self.catalog else "/3.0"
-        path, query = split_href(message.href, base_path)
-        self.fill_composer(message.method, path, query)
-
-    def fill_composer(self, method: str, path: str, query: dict[str, str]) -> None:
-        composer = self.query_one(Composer)
-        found = self.catalog.match(method, path) if self.catalog else None
-        if found is None or self.catalog is None:
-            composer.load_path(method, path, query)
-            return
-        op, params = found
-        composer.load_operation(op, self.catalog, params, query)
+        self.query_one(Composer).load_draft(
+            Draft.from_link(message.method, message.href, self.catalog)
+        )
 
     def on_operations_list_operation_chosen(self, message: OperationsList.OperationChosen) -> None:
         if self.catalog is not None:
@@ -563,3 +616,83 @@ class ExplorerScreen(SavedRequestsScreen):
 
         engine = self.session.engine if self.session else None
         self.app.push_screen(ImportScreen(engine, clock=self.clock))
+
+    # ----- saved requests and history (the SavedRequests helper does the work) ---------
+
+    def on_collection_tree_request_chosen(self, message: CollectionTree.RequestChosen) -> None:
+        self.saved.choose(message.item)
+
+    def action_save_request(self) -> None:
+        self.saved.save()
+
+    def action_save_request_as(self) -> None:
+        self.saved.save_current_as()
+
+    def action_new_request(self) -> None:
+        self.saved.new_request()
+
+    def action_rename_request(self) -> None:
+        self.saved.rename()
+
+    def action_duplicate_request(self) -> None:
+        self.saved.duplicate()
+
+    def action_delete_request(self) -> None:
+        self.saved.delete()
+
+    def action_reload_collection(self) -> None:
+        self.saved.reload()
+
+    def action_show_saved(self) -> None:
+        self.query_one("#sidebar-tabs", TabbedContent).active = "tab-saved"
+        self.query_one(CollectionTree).focus()
+
+    def _store(self) -> HistoryStore | None:
+        if not self.history_enabled:
+            return None
+        if self.history_store is None:
+            from mcexplorer.core.history.store import HistoryStore
+
+            self.history_store = HistoryStore()
+        return self.history_store
+
+    def _failed(self, text: str) -> None:
+        self.notify(text, severity="error", timeout=10, markup=False)
+
+    def action_history(self) -> None:
+        from mcexplorer.tui.screens.history import HistoryScreen
+
+        store = self._store()
+        if store is None:
+            self.notify("History is off for this session (started with --no-history).")
+            return
+        screen = HistoryScreen(
+            store,
+            glossary=self.glossary,
+            on_resend=self.resend,
+            on_save=lambda req: self.saved.save_as(req, open_after=False),
+            mask_volatile=self.mask_volatile,
+        )
+        self.app.push_screen(screen)
+
+    def resend(self, req: ApiRequest) -> None:
+        """Fill the composer with a request from history and send it."""
+        op = self.catalog.get(req.method, req.path) if self.catalog else None
+        composer = self.query_one(Composer)
+        composer.load_request(req, op)
+        self.saved.detach()
+        composer.post_message(Composer.SendRequested())  # the explorer sends what it holds
+
+    # ----- habits of API clients (the ComposerTools helper does the work) ---------------
+
+    def action_copy_curl(self) -> None:
+        self.query_one(ComposerTools).copy_curl()
+
+    def action_paste_curl(self) -> None:
+        self.query_one(ComposerTools).paste_curl()
+
+    def action_edit_body(self) -> None:
+        self.query_one(ComposerTools).edit_body()
+
+    def action_maximize_body(self) -> None:
+        self.query_one(ComposerTools).toggle_maximize()
