@@ -260,11 +260,14 @@ class Draft:
         for name in ("count", "offset"):
             issue = _whole_number(name, getattr(self, name))
             issues += [issue] if issue else []
-        for reader in (lambda: parse_query(self.query_text), self.headers):
-            try:
-                reader()
-            except RequestInvalid as exc:
-                issues += exc.issues
+        try:
+            parse_query(self.query_text)
+        except RequestInvalid as exc:
+            issues += exc.issues
+        try:
+            self.headers()
+        except RequestInvalid as exc:
+            issues += exc.issues
         return issues
 
     def headers(self) -> dict[str, str]:

@@ -26,17 +26,15 @@ from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
 from mcexplorer.core.accounts.keys import Provider
-from mcexplorer.core.http.draft import Draft, unresolved_variables
-from mcexplorer.core.http.request import ApiRequest, PreparedRequest, RequestInvalid
+from mcexplorer.core.http.draft import Draft
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.messages import (
-    AttemptRecorded,
     LayoutFinished,
     LinkFollowed,
-    RequestSubmitted,
-    ResponseReceived,
     SlotsChanged,
 )
 from mcexplorer.tui.screens.saved_requests import SavedRequests
+from mcexplorer.tui.screens.sender import Sender
 from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
@@ -53,7 +51,6 @@ if TYPE_CHECKING:
     from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
     from mcexplorer.core.history.store import HistoryStore
-    from mcexplorer.core.http.events import AttemptEvent
     from mcexplorer.core.http.outcome import Outcome
     from mcexplorer.core.http.slots import SlotSnapshot
     from mcexplorer.core.problems.glossary import Glossary
@@ -62,8 +59,6 @@ if TYPE_CHECKING:
     from mcexplorer.tui.widgets.operations_list import OperationsList
 
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
-REPEAT_COUNT = 20
-KEPT_TIMELINES = 64
 MAILERSEND_CATALOG = "mailersend_catalog.json"  # next to the Mailchimp catalog
 
 
@@ -148,19 +143,17 @@ class ExplorerScreen(Screen[None]):
         self.catalog: Catalog | None = None
         self.glossary: Glossary | None = None
         self.root_body: Any = None
-        self.visits: Visits[Outcome] = Visits()
-        self._timelines: dict[str, list[AttemptEvent]] = {}
-        self._latest_submission = 0
-        self._shown_request_id: str | None = None
         self._loop_thread = threading.get_ident()
         self._last_slot_post = 0.0
         self._pending_snapshot: SlotSnapshot | None = None
         self.saved = SavedRequests(
             lambda: self.catalog, lambda: self.target.profile if self.target else None
         )
+        self.sender = Sender(lambda: self.session, self.observe_limits, self.show_outcome)
 
     def compose(self) -> ComposeResult:
         yield self.saved
+        yield self.sender
         yield ComposerTools(lambda: self.target, lambda: self.catalog)
         yield AccountHeader(id="header")
         yield SlotGauge(id="slots", clock=self.clock)
@@ -301,7 +294,7 @@ class ExplorerScreen(Screen[None]):
 
         if self.session is not None:
             self._close_session(self.session)
-        self.visits = Visits()
+        self.sender.visits = Visits()
         self.target = target
         if is_mailersend(target) != self.mailersend:
             self._switch_provider(is_mailersend(target))
@@ -416,60 +409,7 @@ class ExplorerScreen(Screen[None]):
     def on_slots_changed(self, message: SlotsChanged) -> None:
         self.query_one(SlotGauge).sample(message.snapshot, self.clock())
 
-    # ----- sending ---------------------------------------------------------------------
-
-    def submit(self, req: ApiRequest, *, visit: bool = True) -> bool:
-        """Check the request (once), then send it in a worker; False (and the issues shown)
-        if it cannot go."""
-        composer = self.query_one(Composer)
-        try:
-            prepared = req.prepare()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return False
-        if self.session is None:
-            self.notify("Not connected yet: wait for the header to show the account.")
-            return False
-        composer.clear_issues()
-        self._latest_submission += 1
-        self.post_message(RequestSubmitted(req))
-        self._send(prepared, self._latest_submission, visit)
-        return True
-
-    # A description of our own: by default Textual reprs the arguments, bodies included.
-    @work(exclusive=False, group="send", exit_on_error=False, description="send")
-    async def _send(self, req: PreparedRequest, submission: int, visit: bool) -> None:
-        assert self.session is not None
-        session = self.session
-
-        def on_event(event: AttemptEvent) -> None:
-            if submission == self._latest_submission:
-                self._shown_request_id = event.request_id
-            self.post_message(AttemptRecorded(event))
-
-        outcome = await session.send(req, on_event=on_event)
-        self.observe_limits(outcome)
-        if visit and outcome.request.method.upper() == "GET":
-            self.visits.visit(outcome)
-        explained = await session.explain(outcome)
-        self.post_message(ResponseReceived(outcome, explained))
-
-    def on_attempt_recorded(self, message: AttemptRecorded) -> None:
-        event = message.event
-        events = self._timelines.setdefault(event.request_id, [])
-        events.append(event)
-        while len(self._timelines) > KEPT_TIMELINES:
-            del self._timelines[next(iter(self._timelines))]
-        if event.request_id == self._shown_request_id:
-            from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
-
-            self.query_one(RetryTimeline).show(events)
-
-    def on_response_received(self, message: ResponseReceived) -> None:
-        outcome = message.outcome
-        if outcome.request_id != self._shown_request_id and self._shown_request_id is not None:
-            return  # an older or repeated request finished: the view keeps the latest
-        self.show_outcome(outcome, message.explanation)
+    # ----- sending (the Sender helper does the work) ---------------------------------
 
     def show_outcome(self, outcome: Outcome, explained: Explanation | None) -> None:
         from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -479,65 +419,12 @@ class ExplorerScreen(Screen[None]):
         self.query_one(RetryTimeline).show(outcome.attempts)
         self.query_one(ProblemPanel).show(explained)
 
-    def _ready_request(self) -> ApiRequest | None:
-        """What the composer shows, if it may go: readable, every variable resolved, and
-        the body fits the operation's schema (unless the user insists: the server is the
-        final judge). Otherwise the issues show under the composer."""
-        composer = self.query_one(Composer)
-        try:
-            req = composer.build()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return None
-        unresolved = unresolved_variables(req)
-        if unresolved:
-            names = ", ".join("{{" + name + "}}" for name in unresolved)
-            composer.show_issues([f"variables: no value for {names}"])
-            return None
-        op = composer.operation
-        if op is not None and op.body is not None and not composer.insisting:
-            from mcexplorer.core.catalog.schema import check_body, has_errors
-
-            issues = check_body(op, req.body)
-            if has_errors(issues):
-                lines = [str(i) for i in issues]
-                lines.append("Not sent. Ctrl+S again (or Send anyway) sends it as it is.")
-                composer.show_issues(lines, insist=True)
-                return None
-        return req
-
     @on(Composer.SendRequested)
     def action_send(self) -> None:
-        req = self._ready_request()
-        if req is not None:
-            self.submit(req)
+        self.sender.send_composed()
 
-    @work(exclusive=True, group="repeat", exit_on_error=False)
-    async def action_repeat(self) -> None:
-        """Send the composer's request 20 times at once (the 11th and later queue)."""
-        composer = self.query_one(Composer)
-        req = self._ready_request()
-        if req is None:
-            return
-        try:
-            prepared = req.prepare()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return
-        if self.session is None:
-            self.notify("Not connected yet: wait for the header to show the account.")
-            return
-        session = self.session
-        self.post_message(RequestSubmitted(prepared.request))
-        summary, outcomes = await session.repeat(prepared, REPEAT_COUNT, REPEAT_COUNT)
-        for outcome in outcomes:
-            self.observe_limits(outcome)
-        statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
-        self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {summary.peak_in_flight}")
-        if outcomes:
-            last = outcomes[-1]
-            self._shown_request_id = last.request_id
-            self.post_message(ResponseReceived(last, await session.explain(last)))
+    def action_repeat(self) -> None:
+        self.sender.repeat()
 
     # ----- navigation ------------------------------------------------------------------
 
@@ -565,14 +452,14 @@ class ExplorerScreen(Screen[None]):
         if self.catalog is not None:
             op = self.catalog.get(outcome.request.method, outcome.request.path)
         self.query_one(Composer).load_request(outcome.request, op)
-        self._shown_request_id = outcome.request_id
+        self.sender.shown_request_id = outcome.request_id
         self.show_outcome(outcome, self.session.explanation(outcome) if self.session else None)
 
     def action_back(self) -> None:
-        self._revisit(self.visits.back())
+        self._revisit(self.sender.visits.back())
 
     def action_forward(self) -> None:
-        self._revisit(self.visits.forward())
+        self._revisit(self.sender.visits.forward())
 
     def action_previous_page(self) -> None:
         self.query_one(ResponseView).turn_page(-1)

@@ -14,7 +14,7 @@ httpx (~100 ms), which the explorer's first paint must not wait for.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from mcexplorer.tui.widgets.composer import Composer
 
 if TYPE_CHECKING:
     from mcexplorer.core.catalog.model import Catalog
+    from mcexplorer.core.collections.variables import ResolvedValue
 
 # The failures a collection action reports to the user (each names the file and the cause).
 _IO_ERRORS = (SecretRefused, SaveError, ValueError, OSError)
@@ -63,7 +64,7 @@ class SavedRequests(Widget):
         return self.screen.query_one(Composer)
 
     @property
-    def tree(self) -> CollectionTree:
+    def collection_tree(self) -> CollectionTree:
         return self.screen.query_one(CollectionTree)
 
     # ----- the collection --------------------------------------------------------------
@@ -89,7 +90,7 @@ class SavedRequests(Widget):
         self.collection = collection
         if self.opened is not None and collection is not None:
             self.opened = collection.find(str(self.opened.rel))
-        self.tree.show_collection(collection, problem)
+        self.collection_tree.show_collection(collection, problem)
         self.check_dirty()
 
     def choose(self, item: CollectionItem) -> None:
@@ -168,7 +169,7 @@ class SavedRequests(Widget):
         if self.opened is None:
             composer.border_title = None
             composer.remove_class("-dirty")
-            self.tree.set_dirty(None)
+            self.collection_tree.set_dirty(None)
             return
         dirty = self.is_dirty
         name = self.opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
@@ -179,7 +180,7 @@ class SavedRequests(Widget):
         )
         composer.border_title = f"{name} {DIRTY_MARK} unsaved{other}" if dirty else name
         composer.set_class(dirty, "-dirty")
-        self.tree.set_dirty(self.opened.rel if dirty else None)
+        self.collection_tree.set_dirty(self.opened.rel if dirty else None)
 
     # ----- saving ----------------------------------------------------------------------
 
@@ -303,7 +304,7 @@ class SavedRequests(Widget):
     def _changed(
         self, item: CollectionItem | None, done: Callable[[CollectionItem | None], None]
     ) -> None:
-        self.tree.show_collection(self.collection)
+        self.collection_tree.show_collection(self.collection)
         done(item)
         self.check_dirty()
 
@@ -319,7 +320,7 @@ class SavedRequests(Widget):
 
     def _target_item(self) -> CollectionItem | None:
         # The tree's cursor when working in the tree, else the request open in the composer.
-        tree = self.tree
+        tree = self.collection_tree
         item = (tree.selected_item or self.opened) if tree.has_focus else self.opened
         item = item or tree.selected_item
         if item is None or self.collection is None:
@@ -388,18 +389,22 @@ class SavedRequests(Widget):
             return None
 
         question = f"Delete {collection.root / item.rel}? The file is removed from disk."
-        dialog = ConfirmDialog(question, "Delete", danger=True)
-        self.app.push_screen(dialog, lambda yes: self._collection_io(remove, done) if yes else None)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._collection_io(remove, done)
+
+        self.app.push_screen(ConfirmDialog(question, "Delete", danger=True), answered)
 
     def detach(self) -> None:
         """The composer holds something else now (a request from history): no file."""
         self._set_opened(None)
 
 
-def _variables_note(values: dict[str, object], unresolved: tuple[str, ...]) -> str:
+def _variables_note(values: Mapping[str, ResolvedValue], unresolved: tuple[str, ...]) -> str:
     parts = []
     if values:
-        given = ", ".join(f"{name}={getattr(v, 'value', v)}" for name, v in values.items())
+        given = ", ".join(f"{name}={v.value}" for name, v in values.items())
         parts.append(f"variables: {given}")
     if unresolved:
         parts.append("no value for: " + ", ".join(unresolved))

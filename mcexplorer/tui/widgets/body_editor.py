@@ -35,7 +35,9 @@ class BodyEditor(TextArea):
         return super().post_message(message)
 
     def cursor_offset(self) -> int:
-        return self.document.get_index_from_location(self.cursor_location)
+        row, column = self.cursor_location
+        lines = self.text.split("\n")
+        return sum(len(line) + 1 for line in lines[:row]) + column
 
     def action_go_to_end(self) -> None:
         self.move_cursor(self.document.end)

@@ -152,6 +152,10 @@ class Composer(Vertical):
 
         self.watch(widget, "value", changed, init=False)
 
+    def _setter(self, attribute: str) -> Callable[[Any], None]:
+        """Writes one attribute of the current draft (the draft is replaced on loading)."""
+        return lambda value: setattr(self.draft, attribute, value)
+
     def on_mount(self) -> None:
         self._show_params()
 
@@ -162,21 +166,19 @@ class Composer(Vertical):
         if self._parts_mounted:
             return AwaitComplete()
         self._parts_mounted = True
-        texts: list[tuple[str, str, Callable[[str], None]]] = [
-            ("fields", "fields: a,b.c", lambda v: setattr(self.draft, "fields", v)),
-            ("exclude_fields", "exclude_fields", lambda v: setattr(self.draft, "exclude_fields", v)),
-            ("count", "count", lambda v: setattr(self.draft, "count", v)),
-            ("offset", "offset", lambda v: setattr(self.draft, "offset", v)),
-            ("query", "query: name=value&…", lambda v: setattr(self.draft, "query_text", v)),
+        # (input, placeholder, the draft's attribute it edits)
+        texts = [
+            ("fields", "fields: a,b.c", "fields"),
+            ("exclude_fields", "exclude_fields", "exclude_fields"),
+            ("count", "count", "count"),
+            ("offset", "offset", "offset"),
+            ("query", "query: name=value&…", "query_text"),
         ]
-        inputs = []
-        for name, placeholder, _ in texts:
-            suggester = {"fields": self._fields_suggester}.get(name)
-            if name == "exclude_fields":
-                suggester = self._exclude_suggester
-            inputs.append(
-                Input(placeholder=placeholder, id=name, suggester=suggester, compact=True)
-            )
+        suggesters = {"fields": self._fields_suggester, "exclude_fields": self._exclude_suggester}
+        inputs = [
+            Input(placeholder=hint, id=name, suggester=suggesters.get(name), compact=True)
+            for name, hint, _ in texts
+        ]
         headers = Input(placeholder="headers: Name: value; …", id="headers", compact=True)
         email = Input(placeholder="email → subscriber_hash", id="email", compact=True)
         trigger: Select[str] = Select(
@@ -191,13 +193,13 @@ class Composer(Vertical):
         options_row = self.query_one("#options-row", Horizontal).mount(
             headers, email, trigger, override
         )
-        for widget, (name, _, write) in zip(inputs, texts, strict=True):
-            self._bind(widget, write, self._show_notes)
+        for widget, (name, _, attribute) in zip(inputs, texts, strict=True):
+            self._bind(widget, self._setter(attribute), self._show_notes)
             widget.field_name = name  # type: ignore[attr-defined]
-        self._bind(headers, lambda v: setattr(self.draft, "headers_text", v), self._show_notes)
-        self._bind(email, lambda v: self.draft.set_email(v), self._email_set)
-        self._bind(trigger, lambda v: setattr(self.draft, "trigger", v if isinstance(v, str) else None))
-        self._bind(override, lambda v: setattr(self.draft, "override", bool(v)))
+        self._bind(headers, self._setter("headers_text"), self._show_notes)
+        self._bind(email, self._setter("email"), self._email_set)
+        self._bind(trigger, lambda v: self._setter("trigger")(v if isinstance(v, str) else None))
+        self._bind(override, lambda v: self._setter("override")(bool(v)))
         notes = (
             Static("", id="hint", classes="note"),
             Static("", id="issues", classes="note"),
