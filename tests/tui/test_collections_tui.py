@@ -26,9 +26,9 @@ from mcexplorer.core.history.store import HistoryStore
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.save_request import SaveRequestScreen
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer

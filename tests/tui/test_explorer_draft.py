@@ -13,10 +13,9 @@ from textual.widgets import Input, OptionList, Select
 
 from mcexplorer.tui.messages import RequestSubmitted, ResponseReceived
 from mcexplorer.tui.widgets.composer import Composer
-from mcexplorer.tui.widgets.operations_list import OperationsList
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from mcexplorer.tui.widgets.response_view import ResponseView
-from tests.tui.test_explorer import Session, demo_get, server, session  # noqa: F401
+from tests.tui.test_explorer import Session, demo_get
 
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
 
