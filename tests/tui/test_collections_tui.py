@@ -444,3 +444,33 @@ async def test_the_saved_tab_sits_beside_the_map(session: Session) -> None:
     assert session.screen.query_one("#sidebar-tabs", TabbedContent).active == "tab-saved"
     assert session.app.focused is session.tree
     assert any("No saved requests yet" in label for label in session.tree_labels())
+
+
+async def test_variables_show_their_values_and_unresolved_ones_are_refused_by_name(
+    server: SandboxServer, folder: Path, list_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coll = Collection.load(folder)
+    coll.variables = {"list_id": list_id}
+    coll.save_variables()
+    monkeypatch.setenv("MCX_VAR_status", "subscribed")  # the process environment's layer
+    members = ApiRequest(
+        "GET", "/lists/{list_id}/members", {"list_id": "{{list_id}}"}, {"status": "{{status}}"}
+    )
+    save_file(folder, "members", members)
+    save_file(folder, "tagged", ApiRequest("GET", "/lists", query={"fields": "{{nowhere}}"}))
+    async for session in start(server, folder):
+        await session.open_saved("members.request.json")
+        assert session.composer.query_one("#param-list_id", Input).value == list_id
+        hint = str(session.composer.query_one("#hint").render())
+        assert f"list_id={list_id}" in hint and "status=subscribed" in hint
+        await session.pilot.press("ctrl+s")
+        await session.settle()
+        outcome = session.screen.query_one("#response").outcome  # type: ignore[attr-defined]
+        assert outcome.status == 200 and outcome.request.query == {"status": "subscribed"}
+        await session.open_saved("tagged.request.json")
+        assert "no value for: nowhere" in str(session.composer.query_one("#hint").render())
+        await session.pilot.press("ctrl+s")
+        await session.settle()
+        issues = str(session.composer.query_one("#issues").render())
+        assert "variables: no value for {{nowhere}}" in issues
+        assert session.screen.query_one("#response").outcome is outcome  # type: ignore[attr-defined]
