@@ -81,6 +81,8 @@ def is_mailersend(target: Target | None) -> bool:
 
 class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#map"
+    # Below 32 rows the composer packs its rows (app.tcss: `.-short`).
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
         Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),

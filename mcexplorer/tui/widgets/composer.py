@@ -72,6 +72,7 @@ class Composer(Vertical):
     DEFAULT_CSS = """
     Composer { height: auto; padding: 0 1; }
     Composer .row { height: 1; margin-bottom: 1; }
+    Composer #params { margin-bottom: 1; }
     Composer #method { width: 11; }
     Composer #path { width: 1fr; min-width: 16; }
     Composer #send { min-width: 8; margin-left: 1; }
@@ -206,7 +207,7 @@ class Composer(Vertical):
             Button("Send anyway", id="send-anyway", variant="warning", compact=True),
             DocPane("", id="doc"),
         )
-        for note in notes[:2]:
+        for note in (*notes[:2], notes[3]):
             note.display = False
         mounted = AwaitComplete(query_row, options_row, self.mount(*notes))
         self._show_provider_parts()
@@ -261,6 +262,7 @@ class Composer(Vertical):
         self._update_suggestions()
         self.remove_class("-insist")
         self._render_draft()
+        self._show_doc(None)  # what was loaded, until the focus says otherwise
         self._edited()
 
     def load_operation(
