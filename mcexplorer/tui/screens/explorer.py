@@ -5,17 +5,21 @@ The screen shows at once; the connection (and the sandbox behind it) arrives lat
 A MailerSend account swaps in its own catalog, a map built from it (MailerSend has no API
 root to walk), the rate/quota gauge instead of the slot gauge, and a composer without the
 Mailchimp-only parts.
+
+The screen lays the parts out and routes keys and messages; the work is done by helpers
+it composes: `Connection` (catalog, session, root, gauges), `Sender` (checks, sending,
+timelines), `SavedRequests` (the collection) and `ComposerTools` (curl, $EDITOR).
 """
 
 from __future__ import annotations
 
-import gc
-import threading
+__all__ = ["ExplorerScreen", "is_mailersend", "utc_now"]
+
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,17 +29,15 @@ from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
-from mcexplorer.core.accounts.keys import Provider
 from mcexplorer.core.http.draft import Draft
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.messages import (
     LayoutFinished,
     LinkFollowed,
-    SlotsChanged,
 )
+from mcexplorer.tui.screens.connection import Connection, is_mailersend
 from mcexplorer.tui.screens.saved_requests import SavedRequests
 from mcexplorer.tui.screens.sender import Sender
-from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.composer_tools import ComposerTools
@@ -52,37 +54,20 @@ if TYPE_CHECKING:
     from mcexplorer.core.clock import Clock
     from mcexplorer.core.history.store import HistoryStore
     from mcexplorer.core.http.outcome import Outcome
-    from mcexplorer.core.http.slots import SlotSnapshot
     from mcexplorer.core.problems.glossary import Glossary
     from mcexplorer.core.session.explain import Explanation
     from mcexplorer.core.session.session import Session
     from mcexplorer.tui.widgets.operations_list import OperationsList
-
-SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
-MAILERSEND_CATALOG = "mailersend_catalog.json"  # next to the Mailchimp catalog
-
-
-def _freeze_startup_heap() -> None:
-    """Move what startup built (Textual, the catalog, an embedded sandbox's data) out of
-    the garbage collector's reach: a full collection over it took ~180 ms and stalled the
-    UI while a big response was being decoded."""
-    gc.freeze()
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def is_mailersend(target: Target | None) -> bool:
-    """A MailerSend account: its credentials say so (the URL may be a sandbox's)."""
-    credentials = target.credentials if target else None
-    return credentials is not None and credentials.provider is Provider.MAILERSEND
-
-
 class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#map"
     # Below 32 rows the composer packs its rows (app.tcss: `.-short`).
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual declares it)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
         Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),
@@ -136,24 +121,49 @@ class ExplorerScreen(Screen[None]):
         self.mask_volatile = mask_volatile
         self.clock = clock
         self.wall_clock = wall_clock
-        self.mailersend = mailersend
-        self.engine_clock = engine_clock
-        self._catalogs: dict[bool, Catalog] = {}  # by "is MailerSend"
-        self._catalogs_loading: set[bool] = set()
-        self.target: Target | None = None
-        self.session: Session | None = None
-        self.catalog: Catalog | None = None
-        self.glossary: Glossary | None = None
-        self.root_body: Any = None
-        self._loop_thread = threading.get_ident()
-        self._last_slot_post = 0.0
-        self._pending_snapshot: SlotSnapshot | None = None
         self.saved = SavedRequests(
             lambda: self.catalog, lambda: self.target.profile if self.target else None
         )
         self.sender = Sender(lambda: self.session, self.observe_limits, self.show_outcome)
+        self.connection = Connection(
+            mailersend=mailersend,
+            clock=clock,
+            wall_clock=wall_clock,
+            engine_clock=engine_clock,
+            store=self._store,
+            reset=self.sender.reset,
+        )
+
+    # What the connection knows, read by the screen's parts and by tests.
+    @property
+    def mailersend(self) -> bool:
+        return self.connection.mailersend
+
+    @property
+    def session(self) -> Session | None:
+        return self.connection.session
+
+    @property
+    def target(self) -> Target | None:
+        return self.connection.target
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.connection.catalog
+
+    @property
+    def glossary(self) -> Glossary | None:
+        return self.connection.glossary
+
+    def connect(self, target: Target) -> None:
+        """Use this account from now on (called once the sandbox or profile is ready)."""
+        self.connection.connect(target)
+
+    def observe_limits(self, outcome: Outcome) -> None:
+        self.connection.observe_limits(outcome)
 
     def compose(self) -> ComposeResult:
+        yield self.connection
         yield self.saved
         yield self.sender
         yield ComposerTools(lambda: self.target, lambda: self.catalog)
@@ -174,13 +184,12 @@ class ExplorerScreen(Screen[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.query_one(ResourceMap).fetch = self._fetch_json
+        self.query_one(ResourceMap).fetch = self.connection.fetch_json
         self.query_one(Composer).edited = self.saved.check_dirty
         self.saved.folder = self.collections_dir
         # After the first frame: the loader's thread would hold the GIL during the layout.
         self.call_after_refresh(self.saved.reload)
-        self._apply_provider()
-        self._catalogs_loading.add(self.mailersend)
+        self.connection.apply_provider()
         self.call_after_refresh(self._first_frame_shown)
 
     def _first_frame_shown(self) -> None:
@@ -214,202 +223,8 @@ class ExplorerScreen(Screen[None]):
     def _layout_finished(self) -> None:
         # Thread work from here on (the catalog, the sandbox's start) holds the GIL for long
         # stretches: started earlier, it held back the frames above.
-        self._load_reference_data(self.mailersend)
+        self.connection.load_reference_data(self.mailersend)
         self.post_message(LayoutFinished())
-
-    async def on_unmount(self) -> None:
-        if self.session is not None:
-            await self.session.aclose()
-
-    @work(group="close")
-    async def _close_session(self, session: Session) -> None:
-        await session.aclose()
-
-    @work(thread=True, group="startup", exit_on_error=False)
-    def _load_reference_data(self, mailersend: bool) -> None:
-        """The catalog (270 operations) and the glossary load off the UI thread."""
-        from mcexplorer.core.problems.glossary import Glossary
-
-        self._read_catalog(mailersend)
-        glossary = Glossary.load()
-        self.app.call_from_thread(setattr, self, "glossary", glossary)
-
-    @work(thread=True, group="catalog", exit_on_error=False)
-    def _load_catalog(self, mailersend: bool) -> None:
-        self._read_catalog(mailersend)
-
-    def _read_catalog(self, mailersend: bool) -> None:
-        """Runs in a thread worker."""
-        from mcexplorer.core.catalog.model import DEFAULT_PATH, Catalog
-
-        path = DEFAULT_PATH.with_name(MAILERSEND_CATALOG) if mailersend else DEFAULT_PATH
-        catalog = Catalog.load(path)
-        self.app.call_from_thread(self._catalog_loaded, mailersend, catalog)
-
-    def _catalog_loaded(self, mailersend: bool, catalog: Catalog) -> None:
-        self._catalogs[mailersend] = catalog
-        self._catalogs_loading.discard(mailersend)
-        if mailersend != self.mailersend:
-            return  # the account changed provider while it loaded: kept for later
-        self.catalog = catalog
-        self.query_one(Composer).catalog = catalog
-        from mcexplorer.tui.widgets.operations_list import OperationsList
-
-        for ops in self.query(OperationsList):  # none yet if it is still to be mounted
-            ops.set_catalog(catalog)
-        # MailerSend's map comes from the catalog alone; Mailchimp's needs the root too.
-        ready = self.target is not None if mailersend else self.root_body is not None
-        if ready and not self.query_one(ResourceMap).root.children:
-            self._populate_map()
-        _freeze_startup_heap()
-
-    def _apply_provider(self) -> None:
-        """Show the gauge and the composer parts that fit the account's provider."""
-        self.query_one(SlotGauge).display = not self.mailersend
-        gauges = self.query(RateGauge)
-        if gauges:
-            gauges.first().display = self.mailersend
-        elif self.mailersend:
-            self.mount(RateGauge(id="rate", clock=self.wall_clock), after="#slots")
-        self.query_one(Composer).set_mailersend(self.mailersend)
-
-    def _switch_provider(self, mailersend: bool) -> None:
-        """A different API from now on: its catalog, map, gauge and composer parts."""
-        self.mailersend = mailersend
-        self.root_body = None
-        self.catalog = None  # the other API's operations must not match this one's paths
-        self.query_one(Composer).catalog = None
-        self.query_one(ResourceMap).clear()
-        self._apply_provider()
-        cached = self._catalogs.get(mailersend)
-        if cached is not None:
-            self._catalog_loaded(mailersend, cached)
-        elif mailersend not in self._catalogs_loading:
-            self._catalogs_loading.add(mailersend)
-            self._load_catalog(mailersend)
-
-    # ----- connecting ------------------------------------------------------------------
-
-    def connect(self, target: Target) -> None:
-        """Use this account from now on (called once the sandbox or profile is ready)."""
-        from mcexplorer.core.session.session import Session
-
-        if self.session is not None:
-            self._close_session(self.session)
-        self.sender.visits = Visits()
-        self.target = target
-        if is_mailersend(target) != self.mailersend:
-            self._switch_provider(is_mailersend(target))
-        for gauge in self.query(RateGauge):  # another account: earlier readings do not apply
-            gauge.rate = gauge.quota = None
-        self.session = Session(
-            target,
-            clock=self.engine_clock,
-            history=self.history_enabled,
-            store=self._store(),
-            warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
-            glossary=self.glossary,
-        )
-        self.session.engine.slots.add_listener(self._slots_changed)
-        header = self.query_one(AccountHeader)
-        header.profile = target.label
-        if target.notice:
-            self.notify(target.notice)
-        self._load_root()
-
-    @work(exclusive=True, group="root")
-    async def _load_root(self) -> None:
-        assert self.session is not None and self.target is not None
-        if self.mailersend:
-            await self._load_quota()
-            return
-        header = self.query_one(AccountHeader)
-        root = await self.session.fetch(ApiRequest("GET", "/"))
-        dc = self.target.credentials.dc if self.target.credentials else None
-        self.root_body = root.json() if root.ok else None
-        header.set_root(self.root_body, dc)
-        if not root.ok:
-            header.account = f"root: {root.status or 'no response'}"
-        self._populate_map()
-        ping = await self.session.fetch(ApiRequest("GET", "/ping"))
-        body = ping.json()
-        health = body.get("health_status") if isinstance(body, dict) else None
-        header.set_health(str(health or ping.status or "unreachable"), ping.ok)
-        _freeze_startup_heap()
-
-    async def _load_quota(self) -> None:
-        """MailerSend has no API root: the map comes from the catalog, and GET /api-quota
-        (which the daily quota does not count) fills the gauge and shows the token works."""
-        assert self.session is not None
-        header = self.query_one(AccountHeader)
-        header.account, header.role, header.dc = "MailerSend", None, None
-        if not self.query_one(ResourceMap).root.children:
-            self._populate_map()
-        outcome = await self.session.fetch(ApiRequest("GET", "/api-quota"))
-        if outcome.ok:
-            self.query_one(RateGauge).observe_quota_document(outcome.json())
-        self.observe_limits(outcome)
-        header.set_health(
-            "token works" if outcome.ok else str(outcome.status or "unreachable"), outcome.ok
-        )
-        _freeze_startup_heap()
-
-    def observe_limits(self, outcome: Outcome) -> None:
-        """MailerSend reports its rate limit and quota on every response."""
-        if self.mailersend:
-            for gauge in self.query(RateGauge):
-                gauge.observe(outcome.headers)
-
-    def _populate_map(self) -> None:
-        if self.mailersend:
-            if self.catalog is not None:
-                self.query_one(ResourceMap).populate_catalog("MailerSend", self.catalog)
-            return
-        fallback = []
-        if self.catalog is not None:
-            fallback = sorted(
-                op.path
-                for op in self.catalog.operations
-                if op.method == "GET"
-                and op.path.count("/") == 1
-                and "{" not in op.path
-                and op.path not in ("/", "/ping")
-            )
-        self.query_one(ResourceMap).populate_root(self.root_body, fallback)
-
-    async def _fetch_json(self, path: str, query: dict[str, str]) -> Any:
-        """The resource map's loader: a GET through the same engine (and slots)."""
-        if self.session is None:
-            return None
-        outcome = await self.session.fetch(ApiRequest("GET", path, query=dict(query)))
-        self.observe_limits(outcome)
-        return outcome.json() if outcome.ok else None
-
-    # ----- slots -----------------------------------------------------------------------
-
-    def _slots_changed(self, snapshot: SlotSnapshot) -> None:
-        """Engine listener: throttle to ~10 posts a second, always ending on the latest."""
-        if threading.get_ident() != self._loop_thread:
-            self.app.call_from_thread(self._slots_changed, snapshot)
-            return
-        pending = self._pending_snapshot is not None
-        self._pending_snapshot = snapshot
-        if pending:
-            return
-        wait = SLOT_UPDATE_INTERVAL_S - (time.monotonic() - self._last_slot_post)
-        if wait <= 0:
-            self._post_slots()
-        else:
-            self.set_timer(wait, self._post_slots)
-
-    def _post_slots(self) -> None:
-        snapshot, self._pending_snapshot = self._pending_snapshot, None
-        if snapshot is not None:
-            self._last_slot_post = time.monotonic()
-            self.post_message(SlotsChanged(snapshot))
-
-    def on_slots_changed(self, message: SlotsChanged) -> None:
-        self.query_one(SlotGauge).sample(message.snapshot, self.clock())
 
     # ----- sending (the Sender helper does the work) ---------------------------------
 

@@ -49,6 +49,10 @@ class Sender(Widget):
         self._latest_submission = 0
         self._timelines: dict[str, list[AttemptEvent]] = {}
 
+    def reset(self) -> None:
+        """Another account: the responses visited before are not its."""
+        self.visits = Visits()
+
     @property
     def composer(self) -> Composer:
         return self.screen.query_one(Composer)
