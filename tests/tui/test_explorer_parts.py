@@ -15,7 +15,7 @@ from mcexplorer.tui.palette import COMMANDS
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
 from mcexplorer.tui.state import Visits
-from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status
+from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status
 from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 from mcexplorer.tui.widgets.response_view import dotted_names, human_size

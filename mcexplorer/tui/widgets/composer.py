@@ -9,7 +9,6 @@ method override) are hidden and emptied: they are never sent.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,14 +19,14 @@ from textual.await_complete import AwaitComplete
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.message import Message
-from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from mcexplorer.core.catalog.model import Catalog, Operation
 from mcexplorer.core.http.draft import HASH_PARAM, OPTION_NAMES, Draft
 from mcexplorer.core.http.request import METHODS, ApiRequest, ValidationIssue
-from mcexplorer.tui.widgets.doc_pane import DocPane, operation_doc, option_doc, param_doc
+from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status, trigger_names
+from mcexplorer.tui.widgets.doc_pane import DocPane, body_doc, focus_doc
 from mcexplorer.tui.widgets.param_fields import ParamFields
 
 if TYPE_CHECKING:
@@ -37,33 +36,6 @@ SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandb
 W = TypeVar("W", bound=Widget)
 # Mailchimp features MailerSend has no use for: hidden (and emptied) for MailerSend.
 _MAILCHIMP_ONLY = ("fields", "exclude_fields", "count", "offset", "email", "trigger", "override")
-
-
-def trigger_names() -> list[str]:
-    """Error names the sandbox can be asked for (X-Trigger-Error), else the glossary's."""
-    if SANDBOX_ERRORS.exists():
-        return sorted(json.loads(SANDBOX_ERRORS.read_text("utf-8")))
-    from mcexplorer.core.problems.glossary import Glossary
-
-    return sorted({e.trigger for e in Glossary.load().entries if e.trigger})
-
-
-class FieldListSuggester(Suggester):
-    """Completes the last item of a comma-separated list of dotted field names."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.names: list[str] = []
-
-    async def get_suggestion(self, value: str) -> str | None:
-        head, _, last = value.rpartition(",")
-        last = last.strip()
-        if not last:
-            return None
-        for name in self.names:
-            if name.startswith(last) and name != last:
-                return f"{head}," + name if head else name
-        return None
 
 
 class Composer(Vertical):
@@ -413,38 +385,18 @@ class Composer(Vertical):
     def _show_doc(self, widget: Widget | None) -> None:
         if not self._parts_mounted:
             return
-        op = self.draft.operation
+        if widget is not None and widget.id == "body":
+            self._body_cursor(self.body_editor().cursor_offset())
+            return
         name = getattr(widget, "param_name", None) or getattr(widget, "field_name", None)
         if name is None and widget is not None and widget.id in ("headers", "email", "trigger"):
             name = widget.id
-        text = ""
-        if name is not None:
-            param = op.param(name) if op else None
-            text = param_doc(param) if param else option_doc(name, op)
-        elif widget is not None and widget.id == "body":
-            self._body_cursor(self.body_editor().cursor_offset())
-            return
-        elif op is not None:
-            text = operation_doc(op)
-        self.query_one(DocPane).say(text)
+        self.query_one(DocPane).say(focus_doc(self.draft.operation, name))
 
     def _body_cursor(self, offset: int) -> None:
-        from mcexplorer.core.catalog.body_paths import path_at, split_path
-        from mcexplorer.core.catalog.schema import field_at
-        from mcexplorer.tui.widgets.doc_pane import field_doc
-
         op = self.draft.operation
-        if op is None or op.body is None or not self._parts_mounted:
-            return
-        path = path_at(self.draft.body, offset)
-        schema = field_at(op.body, path)
-        if schema is None:
-            self.query_one(DocPane).say(f"body {path}: not a field of {op.method} {op.path}")
-            return
-        parts = split_path(path)
-        parent = field_at(op.body, path.rpartition(".")[0]) if parts else None
-        required = bool(parent and parts and parts[-1] in parent.required)
-        self.query_one(DocPane).say(field_doc(path, schema, required))
+        if op is not None and op.body is not None and self._parts_mounted:
+            self.query_one(DocPane).say(body_doc(op, self.draft.body, offset))
 
     # ----- sending ---------------------------------------------------------------------
 
@@ -474,14 +426,3 @@ def _note(widget: Static, text: str) -> None:
     """A one-off line under the composer: shown only while it says something."""
     widget.update(text)
     widget.display = bool(text)
-
-
-def body_status(text: str) -> str:
-    """One line about the body as typed: empty, valid JSON, or where it breaks."""
-    if not text.strip():
-        return "body: none"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"body: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    return "body: valid JSON"

@@ -77,6 +77,31 @@ def option_doc(name: str, op: Operation | None) -> str:
     return f"{name} — {_OPTIONS[name]}" if name in _OPTIONS else ""
 
 
+def focus_doc(op: Operation | None, name: str | None) -> str:
+    """The focused parameter or option (`name`), else the operation itself."""
+    if name is not None:
+        param = op.param(name) if op else None
+        return param_doc(param) if param else option_doc(name, op)
+    return operation_doc(op) if op is not None else ""
+
+
+def body_doc(op: Operation, body: str, offset: int) -> str:
+    """The body field under the cursor at `offset` (the body need not be valid yet)."""
+    from mcexplorer.core.catalog.body_paths import path_at, split_path
+    from mcexplorer.core.catalog.schema import field_at
+
+    if op.body is None:
+        return ""
+    path = path_at(body, offset)
+    schema = field_at(op.body, path)
+    if schema is None:
+        return f"body {path}: not a field of {op.method} {op.path}"
+    parts = split_path(path)
+    parent = field_at(op.body, path.rpartition(".")[0]) if parts else None
+    required = bool(parent and parts and parts[-1] in parent.required)
+    return field_doc(path, schema, required)
+
+
 class DocPane(Static):
     """A few lines of documentation under the composer (empty: nothing documented)."""
 
