@@ -29,7 +29,7 @@ from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.screens.save_request import SaveRequestScreen
+from mcexplorer.tui.screens.save_request import SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 
@@ -474,3 +474,16 @@ async def test_variables_show_their_values_and_unresolved_ones_are_refused_by_na
         issues = str(session.composer.query_one("#issues").render())
         assert "variables: no value for {{nowhere}}" in issues
         assert session.screen.query_one("#response").outcome is outcome  # type: ignore[attr-defined]
+
+
+async def test_a_dialog_answered_twice_closes_only_itself(session: Session) -> None:
+    """Enter pressed twice before the dialog is gone: the second answer is dropped (it
+    closed the explorer under it: ScreenStackError, found by tui-monkey)."""
+    answers: list[SaveTarget | None] = []
+    dialog = SaveRequestScreen("Save request as", "lists/all")
+    session.app.push_screen(dialog, answers.append)
+    await session.pilot.pause()
+    dialog.dismiss(None)
+    dialog.dismiss(None)
+    await session.settle()
+    assert session.app.screen is session.screen and answers == [None]

@@ -9,16 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from mcexplorer.core.http.draft import Draft
+from mcexplorer.tui.dialogs.base import Dialog
 
 if TYPE_CHECKING:
     from mcexplorer.core.catalog.model import Catalog
 
 
-class PasteCurlDialog(ModalScreen[Draft | None]):
+class PasteCurlDialog(Dialog[Draft | None]):
     DEFAULT_CSS = """
     PasteCurlDialog {
         align: center middle;

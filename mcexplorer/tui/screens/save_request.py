@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from mcexplorer.tui.dialogs.base import Dialog
 
 _DIALOG_CSS = """
 {name} {{
@@ -36,7 +37,7 @@ class SaveTarget:
     description: str
 
 
-class SaveRequestScreen(ModalScreen[SaveTarget | None]):
+class SaveRequestScreen(Dialog[SaveTarget | None]):
     """Asks for a name (folders with '/') and a description; used to save as and to rename."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="SaveRequestScreen")
@@ -85,7 +86,7 @@ class SaveRequestScreen(ModalScreen[SaveTarget | None]):
         self.dismiss(None)
 
 
-class PathPromptScreen(ModalScreen[Path | None]):
+class PathPromptScreen(Dialog[Path | None]):
     """Asks where to write a file, offering a default."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="PathPromptScreen")
