@@ -98,7 +98,7 @@ class Composer(Vertical):
             yield method
             # Focus must not select the path: one keystroke would replace all of it.
             path = Input("/", id="path", compact=True, select_on_focus=False)
-            path.placeholder = "a path such as /lists/{list_id}/members"
+            path.placeholder = "type a path, e.g. /lists"
             yield path
             yield Button("Send", id="send", variant="primary", compact=True)
         yield ParamFields(self._param_typed, self._choice_made, id="params")

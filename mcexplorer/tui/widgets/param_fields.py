@@ -8,12 +8,20 @@ asynchronously while mounting anew).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
+
+_ID = re.compile(r"^[A-Za-z_-][A-Za-z0-9_-]*$")
+
+
+def _id(prefix: str, name: str) -> str | None:
+    """`param-list_id`; none for a name typed by hand that cannot be an id (`{a b}`)."""
+    return f"{prefix}-{name}" if _ID.match(name) else None
 
 
 class ParamFields(Horizontal):
@@ -92,7 +100,7 @@ class ParamFields(Horizontal):
     def _input(self, name: str) -> Input:
         widget = self._inputs.get(name)
         if widget is None:
-            widget = Input(placeholder=name, id=f"param-{name}", classes="param", compact=True)
+            widget = Input(placeholder=name, id=_id("param", name), classes="param", compact=True)
             widget.param_name = name  # type: ignore[attr-defined]
             self._inputs[name] = widget
             self.mount(widget)
@@ -105,7 +113,7 @@ class ParamFields(Horizontal):
             picker = Select(
                 [(v, v) for v in options],
                 prompt=name,
-                id=f"choice-{name}",
+                id=_id("choice", name),
                 classes="choice",
                 compact=True,
             )
