@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 
 from textual.widgets import Input, OptionList, Select
+from textual.widgets._select import SelectOverlay
 
 from mcexplorer.tui.messages import RequestSubmitted, ResponseReceived
 from mcexplorer.tui.widgets.composer import Composer
@@ -251,3 +252,18 @@ async def test_parameter_names_typed_by_hand_that_cannot_be_ids(session: Session
     await session.pilot.press("ctrl+s")
     await session.settle()
     assert _sent(session) == [] and "space" in _issues(session)
+
+
+async def test_paging_in_a_picker_just_opened(session: Session) -> None:
+    """PageUp/PageDown before the method's list is drawn (a KeyError in Textual 8's
+    OptionList, found by tui-monkey); the picker still works afterwards."""
+    picker = session.screen.query_one("#method", Select)
+    picker.focus()
+    picker.expanded = True
+    overlay = picker.query_one(SelectOverlay)
+    overlay.action_page_down()  # before any layout: nothing to page through yet
+    overlay.action_page_up()
+    await session.pilot.pause()
+    await session.pilot.press("down", "enter")
+    await session.pilot.pause()
+    assert picker.value == "POST"

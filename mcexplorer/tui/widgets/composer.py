@@ -25,7 +25,12 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from mcexplorer.core.catalog.model import Catalog, Operation
 from mcexplorer.core.http.draft import HASH_PARAM, OPTION_NAMES, Draft
 from mcexplorer.core.http.request import METHODS, ApiRequest, ValidationIssue
-from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status, trigger_names
+from mcexplorer.tui.widgets.composer_parts import (
+    FieldListSuggester,
+    Picker,
+    body_status,
+    trigger_names,
+)
 from mcexplorer.tui.widgets.doc_pane import DocPane, body_doc, focus_doc
 from mcexplorer.tui.widgets.param_fields import ParamFields
 
@@ -92,7 +97,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            method = Select(
+            method = Picker(
                 [(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True
             )
             yield method
@@ -154,7 +159,7 @@ class Composer(Vertical):
         ]
         headers = Input(placeholder="headers: Name: value; …", id="headers", compact=True)
         email = Input(placeholder="email → subscriber_hash", id="email", compact=True)
-        trigger: Select[str] = Select(
+        trigger = Picker(
             [(name, name) for name in self._trigger_names],
             prompt="X-Trigger-Error",
             id="trigger",

@@ -16,6 +16,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
+from mcexplorer.tui.widgets.composer_parts import Picker
+
 _ID = re.compile(r"^[A-Za-z_-][A-Za-z0-9_-]*$")
 
 
@@ -110,7 +112,7 @@ class ParamFields(Horizontal):
     def _picker(self, name: str, options: tuple[str, ...]) -> Select[str]:
         picker = self._pickers.get(name)
         if picker is None:
-            picker = Select(
+            picker = Picker(
                 [(v, v) for v in options],
                 prompt=name,
                 id=_id("choice", name),
