@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, TextArea
 from textual.worker import WorkerCancelled
 
 from mcexplorer.core.accounts.keys import Credentials
@@ -67,6 +67,17 @@ async def operation(app: ExplorerApp, pilot: Pilot[None]) -> None:
     options.focus()
 
 
+async def composer_docs(app: ExplorerApp, pilot: Pilot[None]) -> None:
+    """POST members, the cursor on the body's `status`: the doc pane documents it."""
+    await operation(app, pilot)
+    editor = app.explorer.query_one("#body", TextArea)
+    lines = editor.text.split("\n")
+    row = next(i for i, line in enumerate(lines) if '"status"' in line)
+    editor.focus()
+    editor.move_cursor((row, lines[row].index("status")))
+    await settle(app, pilot)
+
+
 async def problem(app: ExplorerApp, pilot: Pilot[None]) -> None:
     await send(app, pilot, "/lists/no-such-audience")
     app.explorer.query_one(ResourceMap).focus()
@@ -94,6 +105,7 @@ SHOTS: dict[str, Step] = {
     "explorer-root": root,
     "explorer-lists": lists,
     "explorer-operation": operation,
+    "composer-docs": composer_docs,
     "explorer-problem": problem,
     "explorer-repeat": repeat,
     "glossary": glossary,

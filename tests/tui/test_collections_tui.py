@@ -26,9 +26,10 @@ from mcexplorer.core.history.store import HistoryStore
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen
+from mcexplorer.tui.screens.save_request import SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 
@@ -212,26 +213,72 @@ async def test_unsaved_marker_appears_on_edit_and_goes_on_save(
     async for session in start(server, folder):
         await session.open_saved("ping.request.json")
         assert DIRTY_MARK not in "".join(session.tree_labels())
-        session.composer.query_one("#path", Input).value = "/lists"
+        session.composer.query_one("#headers", Input).value = "X-Note: a"
         await session.settle()
         assert session.tree_labels() == [f"GET    ping {DIRTY_MARK}"]
         assert session.composer.border_title == f"ping {DIRTY_MARK} unsaved"
-        session.composer.query_one("#path", Input).value = "/ping"  # back as saved
+        session.composer.query_one("#headers", Input).value = ""  # back as saved
         await session.settle()
         assert session.tree_labels() == ["GET    ping"]
-        session.composer.query_one("#path", Input).value = "/lists"
+        session.composer.query_one("#headers", Input).value = "X-Note: b"
         await session.settle()
         await session.open_saved("ping.request.json")  # would drop the edit: asks first
-        assert isinstance(session.app.screen, ConfirmScreen)
+        assert isinstance(session.app.screen, ConfirmDialog)
         await session.pilot.press("escape")
         await session.settle()
-        assert session.composer.query_one("#path", Input).value == "/lists"
+        assert session.composer.query_one("#headers", Input).value == "X-Note: b"
         await session.pilot.press("f4")
         await session.settle()
         assert session.tree_labels() == ["GET    ping"]
         assert session.composer.border_title == "ping"
         saved = json.loads((folder / "ping.request.json").read_text("utf-8"))
-        assert saved["path"] == "/lists"
+        assert saved["path"] == "/ping" and saved["headers"] == {"X-Note": "b"}
+
+
+async def test_f4_on_another_operation_saves_a_new_request_not_over_the_file(
+    server: SandboxServer, folder: Path
+) -> None:
+    save_file(folder, "ping", ApiRequest("GET", "/ping"))
+    before = (folder / "ping.request.json").read_text("utf-8")
+    async for session in start(server, folder):
+        await session.open_saved("ping.request.json")
+        session.composer.query_one("#path", Input).value = "/lists"
+        await session.settle()
+        assert "another operation" in str(session.composer.border_title)
+        await session.pilot.press("f4")
+        await session.settle()
+        dialog = session.app.screen
+        assert isinstance(dialog, SaveRequestScreen)  # a name for the new request
+        assert dialog.query_one("#save-name", Input).value != "ping"
+        dialog.query_one("#save-name", Input).value = "all-lists"
+        await session.pilot.press("enter")
+        await session.settle()
+        assert (folder / "ping.request.json").read_text("utf-8") == before
+        new = json.loads((folder / "all-lists.request.json").read_text("utf-8"))
+        assert new["path"] == "/lists"
+        assert session.screen.saved.opened is not None
+        assert session.screen.saved.opened.rel == PurePosixPath("all-lists.request.json")
+
+
+async def test_new_request_detaches_the_composer_from_the_saved_file(
+    server: SandboxServer, folder: Path
+) -> None:
+    save_file(folder, "ping", ApiRequest("GET", "/ping"))
+    before = (folder / "ping.request.json").read_text("utf-8")
+    async for session in start(server, folder):
+        await session.open_saved("ping.request.json")
+        await session.pilot.press("ctrl+n")
+        await session.settle()
+        assert session.screen.saved.opened is None and session.composer.border_title is None
+        assert session.composer.query_one("#path", Input).value == "/"
+        session.composer.query_one("#path", Input).value = "/ping"
+        await session.settle()
+        await session.pilot.press("f4")  # attached to nothing: asks for a name
+        await session.settle()
+        assert isinstance(session.app.screen, SaveRequestScreen)
+        await session.pilot.press("escape")
+        await session.settle()
+        assert (folder / "ping.request.json").read_text("utf-8") == before
 
 
 async def test_rename_duplicate_and_delete_from_the_tree(
@@ -245,8 +292,8 @@ async def test_rename_duplicate_and_delete_from_the_tree(
         await session.answer_dialog("health/check")
         assert not (folder / "ping.request.json").exists()
         assert (folder / "health" / "check.request.json").exists()
-        assert session.screen.opened is not None
-        assert session.screen.opened.rel == PurePosixPath("health/check.request.json")
+        assert session.screen.saved.opened is not None
+        assert session.screen.saved.opened.rel == PurePosixPath("health/check.request.json")
 
         session.tree.move_cursor(session.tree.node_of(PurePosixPath("health/check.request.json")))
         await session.pilot.press("d")
@@ -258,7 +305,7 @@ async def test_rename_duplicate_and_delete_from_the_tree(
         )
         await session.pilot.press("delete")
         await session.pilot.pause()
-        assert isinstance(session.app.screen, ConfirmScreen)
+        assert isinstance(session.app.screen, ConfirmDialog)
         await session.pilot.press("escape")  # cautious default: keep it
         await session.settle()
         assert (folder / "health" / "check-copy.request.json").exists()
@@ -293,7 +340,7 @@ async def test_a_corrupt_file_shows_its_error_and_the_rest_still_load(
         await session.pilot.press("f5")
         await session.pilot.pause()
         await session.answer_dialog("broken")
-        assert isinstance(session.app.screen, ConfirmScreen)
+        assert isinstance(session.app.screen, ConfirmDialog)
         await session.pilot.click("#yes")
         await session.settle()
         assert json.loads((folder / "broken.request.json").read_text("utf-8"))["path"] == "/ping"
@@ -307,12 +354,12 @@ async def test_a_file_changed_on_disk_asks_before_overwriting(
     async for session in start(server, folder):
         await session.open_saved("ping.request.json")
         save_file(folder, "ping", ApiRequest("GET", "/ping", query={"fields": "health_status"}))
-        session.composer.query_one("#path", Input).value = "/lists"
+        session.composer.query_one("#headers", Input).value = "X-Note: mine"
         await session.settle()
         await session.pilot.press("f4")
         await session.settle()
         dialog = session.app.screen
-        assert isinstance(dialog, ConfirmScreen) and "changed on disk" in dialog.question
+        assert isinstance(dialog, ConfirmDialog) and "changed on disk" in dialog.question
         await session.pilot.press("escape")
         await session.settle()
         on_disk = json.loads((folder / "ping.request.json").read_text("utf-8"))
@@ -321,7 +368,9 @@ async def test_a_file_changed_on_disk_asks_before_overwriting(
         await session.settle()
         await session.pilot.click("#yes")
         await session.settle()
-        assert json.loads((folder / "ping.request.json").read_text("utf-8"))["path"] == "/lists"
+        assert json.loads((folder / "ping.request.json").read_text("utf-8"))["headers"] == {
+            "X-Note": "mine"
+        }
 
 
 async def test_a_key_in_a_header_is_refused_and_nothing_is_written(session: Session) -> None:
@@ -395,3 +444,46 @@ async def test_the_saved_tab_sits_beside_the_map(session: Session) -> None:
     assert session.screen.query_one("#sidebar-tabs", TabbedContent).active == "tab-saved"
     assert session.app.focused is session.tree
     assert any("No saved requests yet" in label for label in session.tree_labels())
+
+
+async def test_variables_show_their_values_and_unresolved_ones_are_refused_by_name(
+    server: SandboxServer, folder: Path, list_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coll = Collection.load(folder)
+    coll.variables = {"list_id": list_id}
+    coll.save_variables()
+    monkeypatch.setenv("MCX_VAR_status", "subscribed")  # the process environment's layer
+    members = ApiRequest(
+        "GET", "/lists/{list_id}/members", {"list_id": "{{list_id}}"}, {"status": "{{status}}"}
+    )
+    save_file(folder, "members", members)
+    save_file(folder, "tagged", ApiRequest("GET", "/lists", query={"fields": "{{nowhere}}"}))
+    async for session in start(server, folder):
+        await session.open_saved("members.request.json")
+        assert session.composer.query_one("#param-list_id", Input).value == list_id
+        hint = str(session.composer.query_one("#hint").render())
+        assert f"list_id={list_id}" in hint and "status=subscribed" in hint
+        await session.pilot.press("ctrl+s")
+        await session.settle()
+        outcome = session.screen.query_one("#response").outcome  # type: ignore[attr-defined]
+        assert outcome.status == 200 and outcome.request.query == {"status": "subscribed"}
+        await session.open_saved("tagged.request.json")
+        assert "no value for: nowhere" in str(session.composer.query_one("#hint").render())
+        await session.pilot.press("ctrl+s")
+        await session.settle()
+        issues = str(session.composer.query_one("#issues").render())
+        assert "variables: no value for {{nowhere}}" in issues
+        assert session.screen.query_one("#response").outcome is outcome  # type: ignore[attr-defined]
+
+
+async def test_a_dialog_answered_twice_closes_only_itself(session: Session) -> None:
+    """Enter pressed twice before the dialog is gone: the second answer is dropped (it
+    closed the explorer under it: ScreenStackError, found by tui-monkey)."""
+    answers: list[SaveTarget | None] = []
+    dialog = SaveRequestScreen("Save request as", "lists/all")
+    session.app.push_screen(dialog, answers.append)
+    await session.pilot.pause()
+    dialog.dismiss(None)
+    dialog.dismiss(None)
+    await session.settle()
+    assert session.app.screen is session.screen and answers == [None]

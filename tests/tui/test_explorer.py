@@ -248,6 +248,11 @@ async def test_a_post_that_fails_on_the_server_says_it_may_have_been_applied(
     await session.pilot.pause()
     session.screen.query_one("#body", TextArea).text = '{"name": "x"}'
     await session.send_path("/lists")
+    # The body lacks required fields: the first Ctrl+S shows why, the second insists.
+    assert "Not sent" in str(session.screen.query_one("#issues").render())
+    assert session.posted(RequestSubmitted) == []
+    await session.pilot.press("ctrl+s")
+    await session.settle()
     panel = session.screen.query_one(ProblemPanel)
     assert panel.display and panel.problem is not None and panel.problem.status == 500
     diagnosis = str(panel.query_one("#problem-diagnosis").render())

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from mcexplorer.core.http.draft import parse_headers
 from mcexplorer.core.http.request import RequestInvalid
 from mcexplorer.tui.palette import COMMANDS
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
 from mcexplorer.tui.state import Visits
-from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, parse_headers
+from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status
 from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 from mcexplorer.tui.widgets.response_view import dotted_names, human_size

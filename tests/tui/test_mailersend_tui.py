@@ -187,7 +187,7 @@ async def test_switching_to_a_mailchimp_account_brings_its_explorer_back(
         screen = session.screen
         assert screen.query_one(SlotGauge).display and not session.gauge.display
         composer = screen.query_one(Composer)
-        assert composer.query_one("#fields").display and not composer.query_one("#query").display
+        assert composer.query_one("#fields").display and composer.query_one("#query").display
         top = {str(node.label) for node in screen.query_one(ResourceMap).root.children}
         assert {"lists", "campaigns"} <= top and "email  POST" not in top
         assert screen.catalog is not None and screen.catalog.base_path == "/3.0"

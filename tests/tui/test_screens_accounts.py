@@ -14,7 +14,8 @@ from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.accounts.profiles import Accounts, config_path
 from mcexplorer.core.accounts.secrets import KeyringSecretStore, StoreKind
 from mcexplorer.sandbox.server import SandboxServer
-from mcexplorer.tui.screens.accounts import AccountsScreen, ConfirmRemove, ProfileSelected
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
+from mcexplorer.tui.screens.accounts import AccountsScreen, ProfileSelected
 from tests.memory_keyring import MemoryKeyring
 from tests.tui.apps.widget_hosts import FAKE_KEY, ScreenHost, screen_text, steady_cursor
 
@@ -177,13 +178,13 @@ async def test_remove_asks_first_and_deletes_the_secret(isolate_user_dirs: Memor
         await wait(pilot, app)
         await pilot.press("x")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmRemove)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # keep it
         await wait(pilot, app)
         assert [r[1] for r in rows(app)] == ["work"]
         await pilot.press("x")
         await pilot.pause()
-        await pilot.click("#remove")
+        await pilot.click("#yes")
         await wait(pilot, app)
         assert rows(app) == []
         assert "Removed 'work'" in status_text(app)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from mcexplorer.core.accounts.keys import (
@@ -41,6 +41,7 @@ from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")
@@ -87,48 +88,6 @@ def describe_verified(provider: Provider, body: Any) -> str:
         return f"the token works: {left} of {quota} emails left today"
     name = body.get("account_name") or body.get("login_name") or "unnamed account"
     return f"account '{name}', role {body.get('role', 'unknown')}"
-
-
-class ConfirmRemove(ModalScreen[bool]):
-    """Yes/no before a profile and its secret go away."""
-
-    DEFAULT_CSS = """
-    ConfirmRemove {
-        align: center middle;
-        #confirm-box { width: 60; height: auto; border: round $error; padding: 1 2;
-                       background: $surface; }
-        #confirm-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
-        #confirm-buttons Button { margin: 0 0 0 1; }
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(False)", "Keep", id="confirm-keep")
-    ]
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.profile_name = name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(
-                Content.assemble(
-                    "Remove profile ",
-                    (self.profile_name, "bold"),
-                    " and delete its secret from its store? This cannot be undone.",
-                )
-            )
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Keep", id="keep")
-                yield Button("Remove", id="remove", variant="error")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "remove")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class AccountsScreen(Screen[str | None]):
@@ -374,7 +333,13 @@ class AccountsScreen(Screen[str | None]):
     def action_remove(self) -> None:
         name = self._selected_or_say()
         if name is not None:
-            self.app.push_screen(ConfirmRemove(name), lambda yes: self._remove(name, bool(yes)))
+            question = Content.assemble(
+                "Remove profile ",
+                (name, "bold"),
+                " and delete its secret from its store? This cannot be undone.",
+            )
+            dialog = ConfirmDialog(question, "Remove", "Keep", danger=True)
+            self.app.push_screen(dialog, lambda yes: self._remove(name, bool(yes)))
 
     def _remove(self, name: str, confirmed: bool) -> None:
         if not confirmed or self.accounts is None:

@@ -5,39 +5,42 @@ The screen shows at once; the connection (and the sandbox behind it) arrives lat
 A MailerSend account swaps in its own catalog, a map built from it (MailerSend has no API
 root to walk), the rate/quota gauge instead of the slot gauge, and a composer without the
 Mailchimp-only parts.
+
+The screen lays the parts out and routes keys and messages; the work is done by helpers
+it composes: `Connection` (catalog, session, root, gauges), `Sender` (checks, sending,
+timelines), `SavedRequests` (the collection) and `ComposerTools` (curl, $EDITOR).
 """
 
 from __future__ import annotations
 
-import gc
-import threading
+__all__ = ["ExplorerScreen", "is_mailersend", "utc_now"]
+
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
-from mcexplorer.core.accounts.keys import Provider
-from mcexplorer.core.http.links import split_href
-from mcexplorer.core.http.request import ApiRequest, PreparedRequest, RequestInvalid
+from mcexplorer.core.http.draft import Draft
+from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.messages import (
-    AttemptRecorded,
     LayoutFinished,
     LinkFollowed,
-    RequestSubmitted,
-    ResponseReceived,
-    SlotsChanged,
 )
-from mcexplorer.tui.screens.saved_requests import SavedRequestsScreen
-from mcexplorer.tui.state import Visits
+from mcexplorer.tui.screens.connection import Connection, is_mailersend
+from mcexplorer.tui.screens.saved_requests import SavedRequests
+from mcexplorer.tui.screens.sender import Sender
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
+from mcexplorer.tui.widgets.composer_tools import ComposerTools
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.rate_gauge import RateGauge
@@ -49,39 +52,22 @@ if TYPE_CHECKING:
     from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
     from mcexplorer.core.clock import Clock
-    from mcexplorer.core.http.events import AttemptEvent
+    from mcexplorer.core.history.store import HistoryStore
     from mcexplorer.core.http.outcome import Outcome
-    from mcexplorer.core.http.slots import SlotSnapshot
     from mcexplorer.core.problems.glossary import Glossary
     from mcexplorer.core.session.explain import Explanation
     from mcexplorer.core.session.session import Session
     from mcexplorer.tui.widgets.operations_list import OperationsList
-
-SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
-REPEAT_COUNT = 20
-KEPT_TIMELINES = 64
-MAILERSEND_CATALOG = "mailersend_catalog.json"  # next to the Mailchimp catalog
-
-
-def _freeze_startup_heap() -> None:
-    """Move what startup built (Textual, the catalog, an embedded sandbox's data) out of
-    the garbage collector's reach: a full collection over it took ~180 ms and stalled the
-    UI while a big response was being decoded."""
-    gc.freeze()
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def is_mailersend(target: Target | None) -> bool:
-    """A MailerSend account: its credentials say so (the URL may be a sandbox's)."""
-    credentials = target.credentials if target else None
-    return credentials is not None and credentials.provider is Provider.MAILERSEND
-
-
-class ExplorerScreen(SavedRequestsScreen):
+class ExplorerScreen(Screen[None]):
     AUTO_FOCUS = "#map"
+    # Below 32 rows the composer packs its rows (app.tcss: `.-short`).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual declares it)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="send", priority=True),
         Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),
@@ -95,7 +81,28 @@ class ExplorerScreen(SavedRequestsScreen):
         Binding("f2", "glossary", "Glossary", id="glossary"),
         Binding("f3", "accounts", "Accounts", id="accounts"),
         Binding("f7", "import_members", "Import", id="import-members", show=False),
+        # Out of the footer (already full); the command palette lists them with their keys.
+        Binding("f4", "save_request", "Save", id="save-request", show=False),
+        Binding("f5", "save_request_as", "Save as", id="save-request-as", show=False),
+        Binding("f6", "history", "History", id="history", show=False),
+        Binding("ctrl+n", "new_request", "New", id="new-request", show=False),
+        Binding("f8", "copy_curl", "Copy curl", id="copy-curl", show=False),
+        Binding("shift+f8", "paste_curl", "Paste curl", id="paste-curl", show=False),
+        Binding("f9", "edit_body", "$EDITOR", id="edit-body", show=False),
+        Binding("f11", "maximize_body", "Body editor", id="maximize-body", show=False),
     ]
+    DEFAULT_CSS = """
+    ExplorerScreen Composer.-saved {
+        border-top: hkey $panel-lighten-1;
+        border-title-color: $text-muted;
+    }
+    ExplorerScreen Composer.-dirty { border-title-color: #d7af5f; }
+    """
+
+    # Set by the app before the screen mounts; None means the user data dir.
+    collections_dir: Path | None = None
+    history_enabled: bool = True
+    history_store: HistoryStore | None = None
 
     def __init__(
         self,
@@ -114,24 +121,52 @@ class ExplorerScreen(SavedRequestsScreen):
         self.mask_volatile = mask_volatile
         self.clock = clock
         self.wall_clock = wall_clock
-        self.mailersend = mailersend
-        self.engine_clock = engine_clock
-        self._catalogs: dict[bool, Catalog] = {}  # by "is MailerSend"
-        self._catalogs_loading: set[bool] = set()
-        self.target: Target | None = None
-        self.session: Session | None = None
-        self.catalog: Catalog | None = None
-        self.glossary: Glossary | None = None
-        self.root_body: Any = None
-        self.visits: Visits[Outcome] = Visits()
-        self._timelines: dict[str, list[AttemptEvent]] = {}
-        self._latest_submission = 0
-        self._shown_request_id: str | None = None
-        self._loop_thread = threading.get_ident()
-        self._last_slot_post = 0.0
-        self._pending_snapshot: SlotSnapshot | None = None
+        self.saved = SavedRequests(
+            lambda: self.catalog, lambda: self.target.profile if self.target else None
+        )
+        self.sender = Sender(lambda: self.session, self.observe_limits, self.show_outcome)
+        self.connection = Connection(
+            mailersend=mailersend,
+            clock=clock,
+            wall_clock=wall_clock,
+            engine_clock=engine_clock,
+            store=self._store,
+            reset=self.sender.reset,
+        )
+
+    # What the connection knows, read by the screen's parts and by tests.
+    @property
+    def mailersend(self) -> bool:
+        return self.connection.mailersend
+
+    @property
+    def session(self) -> Session | None:
+        return self.connection.session
+
+    @property
+    def target(self) -> Target | None:
+        return self.connection.target
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.connection.catalog
+
+    @property
+    def glossary(self) -> Glossary | None:
+        return self.connection.glossary
+
+    def connect(self, target: Target) -> None:
+        """Use this account from now on (called once the sandbox or profile is ready)."""
+        self.connection.connect(target)
+
+    def observe_limits(self, outcome: Outcome) -> None:
+        self.connection.observe_limits(outcome)
 
     def compose(self) -> ComposeResult:
+        yield self.connection
+        yield self.saved
+        yield self.sender
+        yield ComposerTools(lambda: self.target, lambda: self.catalog)
         yield AccountHeader(id="header")
         yield SlotGauge(id="slots", clock=self.clock)
         if self.mailersend:
@@ -149,9 +184,12 @@ class ExplorerScreen(SavedRequestsScreen):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.query_one(ResourceMap).fetch = self._fetch_json
-        self._apply_provider()
-        self._catalogs_loading.add(self.mailersend)
+        self.query_one(ResourceMap).fetch = self.connection.fetch_json
+        self.query_one(Composer).edited = self.saved.check_dirty
+        self.saved.folder = self.collections_dir
+        # After the first frame: the loader's thread would hold the GIL during the layout.
+        self.call_after_refresh(self.saved.reload)
+        self.connection.apply_provider()
         self.call_after_refresh(self._first_frame_shown)
 
     def _first_frame_shown(self) -> None:
@@ -185,255 +223,10 @@ class ExplorerScreen(SavedRequestsScreen):
     def _layout_finished(self) -> None:
         # Thread work from here on (the catalog, the sandbox's start) holds the GIL for long
         # stretches: started earlier, it held back the frames above.
-        self._load_reference_data(self.mailersend)
+        self.connection.load_reference_data(self.mailersend)
         self.post_message(LayoutFinished())
 
-    async def on_unmount(self) -> None:
-        if self.session is not None:
-            await self.session.aclose()
-
-    @work(group="close")
-    async def _close_session(self, session: Session) -> None:
-        await session.aclose()
-
-    @work(thread=True, group="startup", exit_on_error=False)
-    def _load_reference_data(self, mailersend: bool) -> None:
-        """The catalog (270 operations) and the glossary load off the UI thread."""
-        from mcexplorer.core.problems.glossary import Glossary
-
-        self._read_catalog(mailersend)
-        glossary = Glossary.load()
-        self.app.call_from_thread(setattr, self, "glossary", glossary)
-
-    @work(thread=True, group="catalog", exit_on_error=False)
-    def _load_catalog(self, mailersend: bool) -> None:
-        self._read_catalog(mailersend)
-
-    def _read_catalog(self, mailersend: bool) -> None:
-        """Runs in a thread worker."""
-        from mcexplorer.core.catalog.model import DEFAULT_PATH, Catalog
-
-        path = DEFAULT_PATH.with_name(MAILERSEND_CATALOG) if mailersend else DEFAULT_PATH
-        catalog = Catalog.load(path)
-        self.app.call_from_thread(self._catalog_loaded, mailersend, catalog)
-
-    def _catalog_loaded(self, mailersend: bool, catalog: Catalog) -> None:
-        self._catalogs[mailersend] = catalog
-        self._catalogs_loading.discard(mailersend)
-        if mailersend != self.mailersend:
-            return  # the account changed provider while it loaded: kept for later
-        self.catalog = catalog
-        from mcexplorer.tui.widgets.operations_list import OperationsList
-
-        for ops in self.query(OperationsList):  # none yet if it is still to be mounted
-            ops.set_catalog(catalog)
-        # MailerSend's map comes from the catalog alone; Mailchimp's needs the root too.
-        ready = self.target is not None if mailersend else self.root_body is not None
-        if ready and not self.query_one(ResourceMap).root.children:
-            self._populate_map()
-        _freeze_startup_heap()
-
-    def _apply_provider(self) -> None:
-        """Show the gauge and the composer parts that fit the account's provider."""
-        self.query_one(SlotGauge).display = not self.mailersend
-        gauges = self.query(RateGauge)
-        if gauges:
-            gauges.first().display = self.mailersend
-        elif self.mailersend:
-            self.mount(RateGauge(id="rate", clock=self.wall_clock), after="#slots")
-        self.query_one(Composer).set_mailersend(self.mailersend)
-
-    def _switch_provider(self, mailersend: bool) -> None:
-        """A different API from now on: its catalog, map, gauge and composer parts."""
-        self.mailersend = mailersend
-        self.root_body = None
-        self.catalog = None  # the other API's operations must not match this one's paths
-        self.query_one(ResourceMap).clear()
-        self._apply_provider()
-        cached = self._catalogs.get(mailersend)
-        if cached is not None:
-            self._catalog_loaded(mailersend, cached)
-        elif mailersend not in self._catalogs_loading:
-            self._catalogs_loading.add(mailersend)
-            self._load_catalog(mailersend)
-
-    # ----- connecting ------------------------------------------------------------------
-
-    def connect(self, target: Target) -> None:
-        """Use this account from now on (called once the sandbox or profile is ready)."""
-        from mcexplorer.core.session.session import Session
-
-        if self.session is not None:
-            self._close_session(self.session)
-        self.visits = Visits()
-        self.target = target
-        if is_mailersend(target) != self.mailersend:
-            self._switch_provider(is_mailersend(target))
-        for gauge in self.query(RateGauge):  # another account: earlier readings do not apply
-            gauge.rate = gauge.quota = None
-        self.session = Session(
-            target,
-            clock=self.engine_clock,
-            history=self.history_enabled,
-            store=self._store(),
-            warn=lambda text: self.app.call_from_thread(self._failed, f"History: {text}"),
-            glossary=self.glossary,
-        )
-        self.session.engine.slots.add_listener(self._slots_changed)
-        header = self.query_one(AccountHeader)
-        header.profile = target.label
-        if target.notice:
-            self.notify(target.notice)
-        self._load_root()
-
-    @work(exclusive=True, group="root")
-    async def _load_root(self) -> None:
-        assert self.session is not None and self.target is not None
-        if self.mailersend:
-            await self._load_quota()
-            return
-        header = self.query_one(AccountHeader)
-        root = await self.session.fetch(ApiRequest("GET", "/"))
-        dc = self.target.credentials.dc if self.target.credentials else None
-        self.root_body = root.json() if root.ok else None
-        header.set_root(self.root_body, dc)
-        if not root.ok:
-            header.account = f"root: {root.status or 'no response'}"
-        self._populate_map()
-        ping = await self.session.fetch(ApiRequest("GET", "/ping"))
-        body = ping.json()
-        health = body.get("health_status") if isinstance(body, dict) else None
-        header.set_health(str(health or ping.status or "unreachable"), ping.ok)
-        _freeze_startup_heap()
-
-    async def _load_quota(self) -> None:
-        """MailerSend has no API root: the map comes from the catalog, and GET /api-quota
-        (which the daily quota does not count) fills the gauge and shows the token works."""
-        assert self.session is not None
-        header = self.query_one(AccountHeader)
-        header.account, header.role, header.dc = "MailerSend", None, None
-        if not self.query_one(ResourceMap).root.children:
-            self._populate_map()
-        outcome = await self.session.fetch(ApiRequest("GET", "/api-quota"))
-        if outcome.ok:
-            self.query_one(RateGauge).observe_quota_document(outcome.json())
-        self.observe_limits(outcome)
-        header.set_health(
-            "token works" if outcome.ok else str(outcome.status or "unreachable"), outcome.ok
-        )
-        _freeze_startup_heap()
-
-    def observe_limits(self, outcome: Outcome) -> None:
-        """MailerSend reports its rate limit and quota on every response."""
-        if self.mailersend:
-            for gauge in self.query(RateGauge):
-                gauge.observe(outcome.headers)
-
-    def _populate_map(self) -> None:
-        if self.mailersend:
-            if self.catalog is not None:
-                self.query_one(ResourceMap).populate_catalog("MailerSend", self.catalog)
-            return
-        fallback = []
-        if self.catalog is not None:
-            fallback = sorted(
-                op.path
-                for op in self.catalog.operations
-                if op.method == "GET"
-                and op.path.count("/") == 1
-                and "{" not in op.path
-                and op.path not in ("/", "/ping")
-            )
-        self.query_one(ResourceMap).populate_root(self.root_body, fallback)
-
-    async def _fetch_json(self, path: str, query: dict[str, str]) -> Any:
-        """The resource map's loader: a GET through the same engine (and slots)."""
-        if self.session is None:
-            return None
-        outcome = await self.session.fetch(ApiRequest("GET", path, query=dict(query)))
-        self.observe_limits(outcome)
-        return outcome.json() if outcome.ok else None
-
-    # ----- slots -----------------------------------------------------------------------
-
-    def _slots_changed(self, snapshot: SlotSnapshot) -> None:
-        """Engine listener: throttle to ~10 posts a second, always ending on the latest."""
-        if threading.get_ident() != self._loop_thread:
-            self.app.call_from_thread(self._slots_changed, snapshot)
-            return
-        pending = self._pending_snapshot is not None
-        self._pending_snapshot = snapshot
-        if pending:
-            return
-        wait = SLOT_UPDATE_INTERVAL_S - (time.monotonic() - self._last_slot_post)
-        if wait <= 0:
-            self._post_slots()
-        else:
-            self.set_timer(wait, self._post_slots)
-
-    def _post_slots(self) -> None:
-        snapshot, self._pending_snapshot = self._pending_snapshot, None
-        if snapshot is not None:
-            self._last_slot_post = time.monotonic()
-            self.post_message(SlotsChanged(snapshot))
-
-    def on_slots_changed(self, message: SlotsChanged) -> None:
-        self.query_one(SlotGauge).sample(message.snapshot, self.clock())
-
-    # ----- sending ---------------------------------------------------------------------
-
-    def submit(self, req: ApiRequest, *, visit: bool = True) -> bool:
-        """Check the request (once), then send it in a worker; False (and the issues shown)
-        if it cannot go."""
-        composer = self.query_one(Composer)
-        try:
-            prepared = req.prepare()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return False
-        if self.session is None:
-            self.notify("Not connected yet: wait for the header to show the account.")
-            return False
-        composer.clear_issues()
-        self._latest_submission += 1
-        self.post_message(RequestSubmitted(req))
-        self._send(prepared, self._latest_submission, visit)
-        return True
-
-    # A description of our own: by default Textual reprs the arguments, bodies included.
-    @work(exclusive=False, group="send", exit_on_error=False, description="send")
-    async def _send(self, req: PreparedRequest, submission: int, visit: bool) -> None:
-        assert self.session is not None
-        session = self.session
-
-        def on_event(event: AttemptEvent) -> None:
-            if submission == self._latest_submission:
-                self._shown_request_id = event.request_id
-            self.post_message(AttemptRecorded(event))
-
-        outcome = await session.send(req, on_event=on_event)
-        self.observe_limits(outcome)
-        if visit and outcome.request.method.upper() == "GET":
-            self.visits.visit(outcome)
-        explained = await session.explain(outcome)
-        self.post_message(ResponseReceived(outcome, explained))
-
-    def on_attempt_recorded(self, message: AttemptRecorded) -> None:
-        event = message.event
-        events = self._timelines.setdefault(event.request_id, [])
-        events.append(event)
-        while len(self._timelines) > KEPT_TIMELINES:
-            del self._timelines[next(iter(self._timelines))]
-        if event.request_id == self._shown_request_id:
-            from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
-
-            self.query_one(RetryTimeline).show(events)
-
-    def on_response_received(self, message: ResponseReceived) -> None:
-        outcome = message.outcome
-        if outcome.request_id != self._shown_request_id and self._shown_request_id is not None:
-            return  # an older or repeated request finished: the view keeps the latest
-        self.show_outcome(outcome, message.explanation)
+    # ----- sending (the Sender helper does the work) ---------------------------------
 
     def show_outcome(self, outcome: Outcome, explained: Explanation | None) -> None:
         from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -445,53 +238,17 @@ class ExplorerScreen(SavedRequestsScreen):
 
     @on(Composer.SendRequested)
     def action_send(self) -> None:
-        composer = self.query_one(Composer)
-        try:
-            req = composer.build()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return
-        self.submit(req)
+        self.sender.send_composed()
 
-    @work(exclusive=True, group="repeat", exit_on_error=False)
-    async def action_repeat(self) -> None:
-        """Send the composer's request 20 times at once (the 11th and later queue)."""
-        composer = self.query_one(Composer)
-        try:
-            prepared = composer.build().prepare()
-        except RequestInvalid as exc:
-            composer.show_issues(exc.issues)
-            return
-        if self.session is None:
-            self.notify("Not connected yet: wait for the header to show the account.")
-            return
-        session = self.session
-        self.post_message(RequestSubmitted(prepared.request))
-        summary, outcomes = await session.repeat(prepared, REPEAT_COUNT, REPEAT_COUNT)
-        for outcome in outcomes:
-            self.observe_limits(outcome)
-        statuses = ", ".join(f"{n}× {status}" for status, n in summary.statuses.items())
-        self.notify(f"Repeated ×{REPEAT_COUNT}: {statuses}; peak {summary.peak_in_flight}")
-        if outcomes:
-            last = outcomes[-1]
-            self._shown_request_id = last.request_id
-            self.post_message(ResponseReceived(last, await session.explain(last)))
+    def action_repeat(self) -> None:
+        self.sender.repeat()
 
     # ----- navigation ------------------------------------------------------------------
 
     def on_link_followed(self, message: LinkFollowed) -> None:
-        base_path = self.catalog.base_path if self.catalog else "/3.0"
-        path, query = split_href(message.href, base_path)
-        self.fill_composer(message.method, path, query)
-
-    def fill_composer(self, method: str, path: str, query: dict[str, str]) -> None:
-        composer = self.query_one(Composer)
-        found = self.catalog.match(method, path) if self.catalog else None
-        if found is None or self.catalog is None:
-            composer.load_path(method, path, query)
-            return
-        op, params = found
-        composer.load_operation(op, self.catalog, params, query)
+        self.query_one(Composer).load_draft(
+            Draft.from_link(message.method, message.href, self.catalog)
+        )
 
     def on_operations_list_operation_chosen(self, message: OperationsList.OperationChosen) -> None:
         if self.catalog is not None:
@@ -512,14 +269,14 @@ class ExplorerScreen(SavedRequestsScreen):
         if self.catalog is not None:
             op = self.catalog.get(outcome.request.method, outcome.request.path)
         self.query_one(Composer).load_request(outcome.request, op)
-        self._shown_request_id = outcome.request_id
+        self.sender.shown_request_id = outcome.request_id
         self.show_outcome(outcome, self.session.explanation(outcome) if self.session else None)
 
     def action_back(self) -> None:
-        self._revisit(self.visits.back())
+        self._revisit(self.sender.visits.back())
 
     def action_forward(self) -> None:
-        self._revisit(self.visits.forward())
+        self._revisit(self.sender.visits.forward())
 
     def action_previous_page(self) -> None:
         self.query_one(ResponseView).turn_page(-1)
@@ -563,3 +320,83 @@ class ExplorerScreen(SavedRequestsScreen):
 
         engine = self.session.engine if self.session else None
         self.app.push_screen(ImportScreen(engine, clock=self.clock))
+
+    # ----- saved requests and history (the SavedRequests helper does the work) ---------
+
+    def on_collection_tree_request_chosen(self, message: CollectionTree.RequestChosen) -> None:
+        self.saved.choose(message.item)
+
+    def action_save_request(self) -> None:
+        self.saved.save()
+
+    def action_save_request_as(self) -> None:
+        self.saved.save_current_as()
+
+    def action_new_request(self) -> None:
+        self.saved.new_request()
+
+    def action_rename_request(self) -> None:
+        self.saved.rename()
+
+    def action_duplicate_request(self) -> None:
+        self.saved.duplicate()
+
+    def action_delete_request(self) -> None:
+        self.saved.delete()
+
+    def action_reload_collection(self) -> None:
+        self.saved.reload()
+
+    def action_show_saved(self) -> None:
+        self.query_one("#sidebar-tabs", TabbedContent).active = "tab-saved"
+        self.query_one(CollectionTree).focus()
+
+    def _store(self) -> HistoryStore | None:
+        if not self.history_enabled:
+            return None
+        if self.history_store is None:
+            from mcexplorer.core.history.store import HistoryStore
+
+            self.history_store = HistoryStore()
+        return self.history_store
+
+    def _failed(self, text: str) -> None:
+        self.notify(text, severity="error", timeout=10, markup=False)
+
+    def action_history(self) -> None:
+        from mcexplorer.tui.screens.history import HistoryScreen
+
+        store = self._store()
+        if store is None:
+            self.notify("History is off for this session (started with --no-history).")
+            return
+        screen = HistoryScreen(
+            store,
+            glossary=self.glossary,
+            on_resend=self.resend,
+            on_save=lambda req: self.saved.save_as(req, open_after=False),
+            mask_volatile=self.mask_volatile,
+        )
+        self.app.push_screen(screen)
+
+    def resend(self, req: ApiRequest) -> None:
+        """Fill the composer with a request from history and send it."""
+        op = self.catalog.get(req.method, req.path) if self.catalog else None
+        composer = self.query_one(Composer)
+        composer.load_request(req, op)
+        self.saved.detach()
+        composer.post_message(Composer.SendRequested())  # the explorer sends what it holds
+
+    # ----- habits of API clients (the ComposerTools helper does the work) ---------------
+
+    def action_copy_curl(self) -> None:
+        self.query_one(ComposerTools).copy_curl()
+
+    def action_paste_curl(self) -> None:
+        self.query_one(ComposerTools).paste_curl()
+
+    def action_edit_body(self) -> None:
+        self.query_one(ComposerTools).edit_body()
+
+    def action_maximize_body(self) -> None:
+        self.query_one(ComposerTools).toggle_maximize()

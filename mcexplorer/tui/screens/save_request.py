@@ -1,4 +1,4 @@
-"""Small dialogs for saved requests: a name (save as / rename), a file path, a yes/no.
+"""Small dialogs for saved requests: a name (save as / rename) and a file path.
 
 Each dismisses with the answer, or None / False when Escape closes it.
 """
@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from mcexplorer.tui.dialogs.base import Dialog
 
 _DIALOG_CSS = """
 {name} {{
@@ -36,7 +37,7 @@ class SaveTarget:
     description: str
 
 
-class SaveRequestScreen(ModalScreen[SaveTarget | None]):
+class SaveRequestScreen(Dialog[SaveTarget | None]):
     """Asks for a name (folders with '/') and a description; used to save as and to rename."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="SaveRequestScreen")
@@ -85,7 +86,7 @@ class SaveRequestScreen(ModalScreen[SaveTarget | None]):
         self.dismiss(None)
 
 
-class PathPromptScreen(ModalScreen[Path | None]):
+class PathPromptScreen(Dialog[Path | None]):
     """Asks where to write a file, offering a default."""
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="PathPromptScreen")
@@ -124,29 +125,3 @@ class PathPromptScreen(ModalScreen[Path | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A question with a cautious default: Escape answers no."""
-
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer(False)", "No")]
-
-    def __init__(self, question: str, yes: str = "Yes") -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(Content(self.question))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="no")
-                yield Button(self.yes, id="yes", variant="warning")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)

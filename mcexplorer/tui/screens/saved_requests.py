@@ -1,24 +1,25 @@
-"""What the explorer does with saved requests and history, kept apart from its sending code.
+"""What the explorer does with saved requests: a helper the screen composes.
 
-`SavedRequestsScreen` is the explorer's base class: it loads the collection into the
-sidebar's tree, opens a saved request in the composer and marks it "●" while the composer
-differs from the file, saves / renames / duplicates / deletes (asking before anything is
-overwritten or removed), and opens the history screen. File and SQLite work runs in thread workers.
+`SavedRequests` loads the collection into the sidebar's tree, opens a saved request in
+the composer (variables resolved through the collection's layers) and marks it "●"
+while the composer differs from the file, saves / renames / duplicates / deletes
+(asking before anything is overwritten or removed), and starts a new request. A
+composer that now holds another operation than the file it came from is saved as a new
+request, never over that file. File work runs in thread workers.
 
-The collection edits and the history store are imported where they are used: they pull in
-the engine and httpx (~100 ms), which the explorer's first paint must not wait for.
+The collection edits are imported where they are used: they pull in the engine and
+httpx (~100 ms), which the explorer's first paint must not wait for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual import on, work
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, TabbedContent
+from textual import work
+from textual.widget import Widget
 
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.collections.format import REQUEST_SUFFIX, SavedRequest, SecretRefused
@@ -28,62 +29,48 @@ from mcexplorer.core.collections.store import (
     SaveConflict,
     file_name_for,
 )
+from mcexplorer.core.http.draft import Draft, SavedOrigin
 from mcexplorer.core.http.request import ApiRequest, RequestInvalid
-from mcexplorer.tui.screens.save_request import ConfirmScreen, SaveRequestScreen, SaveTarget
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
+from mcexplorer.tui.screens.save_request import SaveRequestScreen, SaveTarget
 from mcexplorer.tui.widgets.collection_tree import DIRTY_MARK, CollectionTree
 from mcexplorer.tui.widgets.composer import Composer
 
 if TYPE_CHECKING:
-    from textual.widgets import TextArea
-
-    from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.catalog.model import Catalog
-    from mcexplorer.core.history.store import HistoryStore
-    from mcexplorer.core.problems.glossary import Glossary
+    from mcexplorer.core.collections.variables import ResolvedValue
 
 # The failures a collection action reports to the user (each names the file and the cause).
 _IO_ERRORS = (SecretRefused, SaveError, ValueError, OSError)
 
 
-class SavedRequestsScreen(Screen[None]):
-    DEFAULT_CSS = """
-    SavedRequestsScreen Composer.-saved {
-        border-top: hkey $panel-lighten-1;
-        border-title-color: $text-muted;
-    }
-    SavedRequestsScreen Composer.-dirty { border-title-color: #d7af5f; }
-    """
+class SavedRequests(Widget):
+    """No look of its own: it drives the composer and the collection tree."""
 
-    # Out of the footer (already full); the command palette lists them with their keys.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "save_request", "Save", id="save-request", show=False),
-        Binding("f5", "save_request_as", "Save as", id="save-request-as", show=False),
-        Binding("f6", "history", "History", id="history", show=False),
-    ]
+    DEFAULT_CSS = "SavedRequests { display: none; }"
 
-    # Set by the app before the screen mounts; None means the user data dir.
-    collections_dir: Path | None = None
-    history_enabled: bool = True
-    history_store: HistoryStore | None = None
+    def __init__(self, catalog: Callable[[], Catalog | None], profile: Callable[[], str | None]):
+        super().__init__(id="saved-requests")
+        self._catalog = catalog
+        self._profile = profile
+        self.folder: Path | None = None  # None: the user data dir
+        self.collection: Collection | None = None
+        self.opened: CollectionItem | None = None  # the saved request the composer came from
+        self._baseline: ApiRequest | None = None  # what the composer built right after opening
+        self._variables: dict[str, str] = {}
 
-    # Provided by the explorer.
-    catalog: Catalog | None
-    glossary: Glossary | None
-    target: Target | None
-    mask_volatile: bool
+    @property
+    def composer(self) -> Composer:
+        return self.screen.query_one(Composer)
 
-    collection: Collection | None = None
-    opened: CollectionItem | None = None  # the saved request the composer was filled from
-    _baseline: ApiRequest | None = None  # what the composer built right after opening it
+    @property
+    def collection_tree(self) -> CollectionTree:
+        return self.screen.query_one(CollectionTree)
 
     # ----- the collection --------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        # After the first frame: the loader's thread would hold the GIL during the layout.
-        self.call_after_refresh(self.action_reload_collection)
-
-    def action_reload_collection(self) -> None:
-        self._load_collection(self.collections_dir)
+    def reload(self) -> None:
+        self._load_collection(self.folder)
 
     @work(thread=True, exclusive=True, group="collection-load", exit_on_error=False)
     def _load_collection(self, folder: Path | None) -> None:
@@ -103,80 +90,102 @@ class SavedRequestsScreen(Screen[None]):
         self.collection = collection
         if self.opened is not None and collection is not None:
             self.opened = collection.find(str(self.opened.rel))
-        self.query_one(CollectionTree).show_collection(collection, problem)
-        self._check_dirty()
+        self.collection_tree.show_collection(collection, problem)
+        self.check_dirty()
 
-    def on_collection_tree_request_chosen(self, message: CollectionTree.RequestChosen) -> None:
-        item = message.item
+    def choose(self, item: CollectionItem) -> None:
+        """Open a saved request, asking first if the composer has unsaved changes."""
+        self._unless_unsaved(lambda: self.open_saved(item))
+
+    def _unless_unsaved(self, then: Callable[[], None]) -> None:
         if self.opened is None or not self.is_dirty:
-            self.open_saved(item)
+            then()
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.open_saved(item)
-
         name = self.opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
         question = f"{name} has unsaved changes in the composer. Discard them?"
-        self.app.push_screen(ConfirmScreen(question, "Discard"), answered)
+        self.app.push_screen(
+            ConfirmDialog(question, "Discard"), lambda yes: then() if yes else None
+        )
 
     def open_saved(self, item: CollectionItem) -> None:
-        """Fill the composer from a saved request (collection variables filled in)."""
+        """Fill the composer from a saved request, its variables resolved; the names no
+        layer gives a value are listed (and refused if still there at Send)."""
         assert self.collection is not None
-        req = self.collection.resolve(item)
-        op = self.catalog.get(req.method, req.path) if self.catalog else None
-        composer = self.query_one(Composer)
-        composer.load_request(req, op)
+        from mcexplorer.core.collections.environments import VariableOptions, load_variables
+        from mcexplorer.core.collections.variables import VariableRefused, Variables
+
+        try:
+            options = VariableOptions(environ=dict(os.environ), profile=self._profile())
+            variables = load_variables(self.collection.root, options)
+        except (VariableRefused, ValueError, OSError) as exc:
+            self.notify(f"Variables not used: {exc}", severity="warning", markup=False)
+            variables = Variables()
+        resolution = variables.resolve(item.saved)
+        self._variables = variables.merged()
+        req = resolution.request
+        catalog = self._catalog()
+        op = catalog.get(req.method, req.path) if catalog else None
+        composer = self.composer
+        composer.variables_note = _variables_note(resolution.values, resolution.unresolved)
+        composer.load_draft(Draft.from_request(req, op, set(composer.trigger_names)))
         self._set_opened(item)
 
     def _set_opened(self, item: CollectionItem | None) -> None:
         self.opened = item
-        composer = self.query_one(Composer)
-        self._baseline = self._built(composer) if item is not None else None
+        composer = self.composer
+        origin = None
+        if item is not None:
+            saved = item.saved.request
+            origin = SavedOrigin(str(item.rel), saved.method.upper(), saved.path)
+        else:
+            composer.variables_note = ""
+        composer.draft.origin = origin
+        self._baseline = self._built() if item is not None else None
         composer.set_class(item is not None, "-saved")
-        self._check_dirty()
+        self.check_dirty()
 
-    @staticmethod
-    def _built(composer: Composer) -> ApiRequest | None:
+    def new_request(self) -> None:
+        """An empty composer, attached to no saved request."""
+
+        def clear() -> None:
+            self.composer.load_draft(Draft())
+            self._set_opened(None)
+            self.composer.query_one("#path").focus()
+
+        self._unless_unsaved(clear)
+
+    def _built(self) -> ApiRequest | None:
         try:
-            return composer.build()
+            return self.composer.build()
         except RequestInvalid:
             return None
 
     @property
     def is_dirty(self) -> bool:
-        return self.opened is not None and self._built(self.query_one(Composer)) != self._baseline
+        return self.opened is not None and self._built() != self._baseline
 
-    @on(Input.Changed, "#composer Input")
-    @on(Select.Changed, "#composer Select")
-    @on(Checkbox.Changed, "#composer Checkbox")
-    def _composer_edited(self) -> None:
-        if self.opened is not None:
-            self.call_after_refresh(self._check_dirty)
-
-    # By name, not @on: TextArea is imported only once the composer's body editor exists.
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area.id == "body":
-            self._composer_edited()
-
-    def _check_dirty(self) -> None:
-        composer = self.query_one(Composer)
-        tree = self.query_one(CollectionTree)
+    def check_dirty(self) -> None:
+        composer = self.composer
         if self.opened is None:
             composer.border_title = None
             composer.remove_class("-dirty")
-            tree.set_dirty(None)
+            self.collection_tree.set_dirty(None)
             return
         dirty = self.is_dirty
         name = self.opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
-        composer.border_title = f"{name} {DIRTY_MARK} unsaved" if dirty else name
+        other = (
+            " (another operation: F4 saves a new request)"
+            if composer.draft.differs_from_origin()
+            else ""
+        )
+        composer.border_title = f"{name} {DIRTY_MARK} unsaved{other}" if dirty else name
         composer.set_class(dirty, "-dirty")
-        tree.set_dirty(self.opened.rel if dirty else None)
+        self.collection_tree.set_dirty(self.opened.rel if dirty else None)
 
     # ----- saving ----------------------------------------------------------------------
 
     def _composer_request(self) -> ApiRequest | None:
-        composer = self.query_one(Composer)
+        composer = self.composer
         try:
             return composer.build()
         except RequestInvalid as exc:
@@ -185,38 +194,47 @@ class SavedRequestsScreen(Screen[None]):
             return None
 
     def _default_name(self, req: ApiRequest) -> str:
-        op = self.catalog.get(req.method, req.path) if self.catalog else None
+        catalog = self._catalog()
+        op = catalog.get(req.method, req.path) if catalog else None
         if op is not None:
             return f"{op.tag}/" + file_name_for(op.sdk_method).removesuffix(REQUEST_SUFFIX)
         return file_name_for(f"{req.method} {req.path}").removesuffix(REQUEST_SUFFIX)
 
-    def action_save_request(self) -> None:
-        """Save over the opened request, or ask for a name when none is open."""
+    def save(self) -> None:
+        """Save over the opened request; ask for a name when none is open, or when the
+        composer now holds another operation (that is a new request, not an edit)."""
         req = self._composer_request()
         if req is None:
             return
         opened, collection = self.opened, self.collection
         if opened is None or collection is None:
-            self.save_request_as(req)
+            self.save_as(req)
+            return
+        if self.composer.draft.differs_from_origin():
+            name = opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
+            self.notify(
+                f"The composer holds another operation than {name}: save it as a new request.",
+                markup=False,
+            )
+            self.save_as(req, fresh=True)
             return
         from mcexplorer.core.collections.edits import unresolve_request
 
-        original = opened.saved.request
-        to_save = unresolve_request(original, collection.variables, req)
-        saved = SavedRequest(to_save, opened.saved.description)
+        to_save = unresolve_request(opened.saved.request, self._variables, req)
+        saved = SavedRequest(to_save, opened.saved.description, opened.saved.assertions)
         self._save(opened.rel, saved, force=False, open_after=True)
 
-    def action_save_request_as(self) -> None:
+    def save_current_as(self) -> None:
         req = self._composer_request()
         if req is not None:
-            self.save_request_as(req, open_after=True)
+            self.save_as(req, fresh=self.composer.draft.differs_from_origin())
 
-    def save_request_as(self, req: ApiRequest, *, open_after: bool = True) -> None:
+    def save_as(self, req: ApiRequest, *, open_after: bool = True, fresh: bool = False) -> None:
         """Ask for a name, then save `req` there (asking before overwriting a file)."""
         if self.collection is None:
             self.notify("No collection is loaded; see the Saved tab.", severity="error")
             return
-        if self.opened is not None and open_after:
+        if self.opened is not None and open_after and not fresh:
             name = self.opened.rel.as_posix().removesuffix(REQUEST_SUFFIX)
             description = self.opened.saved.description
         else:
@@ -240,11 +258,12 @@ class SavedRequestsScreen(Screen[None]):
     ) -> None:
         collection = self.collection
         assert collection is not None
+        opened = self.opened
 
         def write() -> CollectionItem | None:
             # Collection.save refuses only files changed since loading: a new name must
             # also not land on another saved request unasked.
-            replacing_other = self.opened is None or self.opened.rel != rel
+            replacing_other = opened is None or opened.rel != rel or new
             if new and not force and replacing_other and (collection.root / rel).exists():
                 raise SaveConflict(f"{collection.root / rel} already exists.")
             return collection.save(str(rel), saved, force=force)
@@ -253,6 +272,7 @@ class SavedRequestsScreen(Screen[None]):
             if item is not None:
                 self.notify(f"Saved {collection.root / item.rel}", markup=False)
                 if open_after:
+                    self._variables = {}
                     self._set_opened(item)
 
         def overwrite() -> None:
@@ -274,36 +294,33 @@ class SavedRequestsScreen(Screen[None]):
             if overwrite is not None:
                 self.app.call_from_thread(self._ask_overwrite, str(exc), overwrite)
             else:
-                self.app.call_from_thread(self._failed, str(exc))
+                self.app.call_from_thread(self.failed, str(exc))
             return
         except _IO_ERRORS as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self.failed, str(exc))
             return
         self.app.call_from_thread(self._changed, item, done)
 
     def _changed(
         self, item: CollectionItem | None, done: Callable[[CollectionItem | None], None]
     ) -> None:
-        self.query_one(CollectionTree).show_collection(self.collection)
+        self.collection_tree.show_collection(self.collection)
         done(item)
-        self._check_dirty()
+        self.check_dirty()
 
-    def _failed(self, text: str) -> None:
+    def failed(self, text: str) -> None:
         self.notify(text, severity="error", timeout=10, markup=False)
 
     def _ask_overwrite(self, reason: str, overwrite: Callable[[], None]) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                overwrite()
-
         question = f"{reason}\n\nOverwrite it with what the composer holds?"
-        self.app.push_screen(ConfirmScreen(question, "Overwrite"), answered)
+        dialog = ConfirmDialog(question, "Overwrite")
+        self.app.push_screen(dialog, lambda yes: overwrite() if yes else None)
 
     # ----- rename, duplicate, delete ---------------------------------------------------
 
     def _target_item(self) -> CollectionItem | None:
         # The tree's cursor when working in the tree, else the request open in the composer.
-        tree = self.query_one(CollectionTree)
+        tree = self.collection_tree
         item = (tree.selected_item or self.opened) if tree.has_focus else self.opened
         item = item or tree.selected_item
         if item is None or self.collection is None:
@@ -311,7 +328,7 @@ class SavedRequestsScreen(Screen[None]):
             return None
         return item
 
-    def action_rename_request(self) -> None:
+    def rename(self) -> None:
         item = self._target_item()
         if item is None:
             return
@@ -329,13 +346,16 @@ class SavedRequestsScreen(Screen[None]):
                 self.notify(f"Renamed to {target.rel.as_posix()}", markup=False)
                 if moved is not None and self.opened is not None and self.opened.rel == item.rel:
                     self.opened = moved
+                    self.composer.draft.origin = SavedOrigin(
+                        str(moved.rel), moved.saved.request.method.upper(), moved.saved.request.path
+                    )
 
             self._collection_io(lambda: rename_request(collection, item.rel, target.rel), done)
 
         dialog = SaveRequestScreen("Rename saved request", current, ask_description=False)
         self.app.push_screen(dialog, named)
 
-    def action_duplicate_request(self) -> None:
+    def duplicate(self) -> None:
         item = self._target_item()
         if item is None:
             return
@@ -350,7 +370,7 @@ class SavedRequestsScreen(Screen[None]):
 
         self._collection_io(lambda: duplicate_request(collection, item.rel), done)
 
-    def action_delete_request(self) -> None:
+    def delete(self) -> None:
         item = self._target_item()
         if item is None:
             return
@@ -368,48 +388,24 @@ class SavedRequestsScreen(Screen[None]):
             delete_request(collection, item.rel)
             return None
 
+        question = f"Delete {collection.root / item.rel}? The file is removed from disk."
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self._collection_io(remove, done)
 
-        question = f"Delete {collection.root / item.rel}? The file is removed from disk."
-        self.app.push_screen(ConfirmScreen(question, "Delete"), answered)
+        self.app.push_screen(ConfirmDialog(question, "Delete", danger=True), answered)
 
-    def action_show_saved(self) -> None:
-        self.query_one("#sidebar-tabs", TabbedContent).active = "tab-saved"
-        self.query_one(CollectionTree).focus()
-
-    # ----- history ---------------------------------------------------------------------
-
-    def _store(self) -> HistoryStore | None:
-        if not self.history_enabled:
-            return None
-        if self.history_store is None:
-            from mcexplorer.core.history.store import HistoryStore
-
-            self.history_store = HistoryStore()
-        return self.history_store
-
-    def action_history(self) -> None:
-        from mcexplorer.tui.screens.history import HistoryScreen
-
-        store = self._store()
-        if store is None:
-            self.notify("History is off for this session (started with --no-history).")
-            return
-        screen = HistoryScreen(
-            store,
-            glossary=self.glossary,
-            on_resend=self.resend,
-            on_save=lambda req: self.save_request_as(req, open_after=False),
-            mask_volatile=self.mask_volatile,
-        )
-        self.app.push_screen(screen)
-
-    def resend(self, req: ApiRequest) -> None:
-        """Fill the composer with a request from history and send it."""
-        op = self.catalog.get(req.method, req.path) if self.catalog else None
-        composer = self.query_one(Composer)
-        composer.load_request(req, op)
+    def detach(self) -> None:
+        """The composer holds something else now (a request from history): no file."""
         self._set_opened(None)
-        composer.post_message(Composer.SendRequested())  # the explorer sends what it holds
+
+
+def _variables_note(values: Mapping[str, ResolvedValue], unresolved: tuple[str, ...]) -> str:
+    parts = []
+    if values:
+        given = ", ".join(f"{name}={v.value}" for name, v in values.items())
+        parts.append(f"variables: {given}")
+    if unresolved:
+        parts.append("no value for: " + ", ".join(unresolved))
+    return "; ".join(parts)
