@@ -17,7 +17,7 @@ from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, parse_headers
 from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
-from mcexplorer.tui.widgets.response_view import dotted_names, human_size
+from mcexplorer.tui.widgets.response_body import dotted_names, human_size
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -30,10 +30,11 @@ json_values = st.recursive(
 @example(-(2**63) - 1)  # orjson would read it as a float
 @example({"id": 2**64})
 def test_pretty_lines_round_trip_any_json(value: Any) -> None:
-    lines, width, data, is_json = pretty_lines(json.dumps(value).encode())
+    lines, width, data, is_json, too_deep = pretty_lines(json.dumps(value).encode())
     assert json.loads("\n".join(lines)) == value
     assert width == max(len(line) for line in lines)
     assert is_json == (value is not None) and (data == value or value is None)
+    assert too_deep == 0
 
 
 @given(json_values)
@@ -60,7 +61,7 @@ def test_no_control_character_reaches_the_terminal(body: str) -> None:
 
 
 def test_non_json_bodies_show_as_plain_text() -> None:
-    lines, _, data, is_json = pretty_lines(b"<html>\n<body>Access Denied</body>")
+    lines, _, data, is_json, _ = pretty_lines(b"<html>\n<body>Access Denied</body>")
     assert lines == ["<html>", "<body>Access Denied</body>"]
     assert data is None and not is_json
     assert pretty_lines(b"")[0] == [""]
@@ -115,6 +116,37 @@ def test_dotted_names_sample_collection_items() -> None:
     }
     assert collection_items(body) == body["lists"]
     assert collection_items({"_links": [{"rel": "self"}], "health": "ok"}) == []
+
+
+def deep_list(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def deep_dict(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@pytest.mark.parametrize("depth", [300, 1000, 1024, 5000, 100_000])
+@pytest.mark.parametrize("shape", [deep_list, deep_dict])
+def test_deep_json_is_laid_out_or_shown_raw_with_its_depth(shape: Any, depth: int) -> None:
+    body = shape(depth)
+    pretty = pretty_lines(body)
+    if pretty.is_json:  # orjson reads 1,024 levels; laying them out may still fail
+        assert pretty.too_deep == 0 and len(pretty.lines) >= depth
+    else:
+        assert pretty.too_deep == depth and pretty.lines == [body.decode()]
+    if depth > 1024:
+        assert pretty.too_deep == depth
+
+
+def test_dotted_names_of_a_deep_chain_stop_at_a_readable_depth() -> None:
+    chain: dict[str, Any] = {}
+    node = chain
+    for _ in range(5000):
+        node["a"] = node = {}
+    names = dotted_names(chain)
+    assert "a" in names and "a.a.a" in names
+    assert max(name.count(".") for name in names) < 40
 
 
 def test_sizes_read_naturally() -> None:

@@ -11,7 +11,7 @@ import json
 import re
 import time
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from pygments.token import Token, _TokenType
@@ -21,6 +21,8 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from mcexplorer.core.jsontext import nesting_depth
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -65,6 +67,10 @@ def _yield_gil() -> None:
     time.sleep(0)
 
 
+class TooDeep(Exception):
+    """The document nests deeper than the readers and writers recurse."""
+
+
 def _decode(body: bytes | str) -> tuple[Any, bool]:
     """(JSON value or None, whether orjson read it): None also for a body that is not JSON.
 
@@ -90,17 +96,30 @@ def _decode(body: bytes | str) -> tuple[Any, bool]:
             pass
     try:  # what orjson refuses but Python reads: NaN/Infinity, integers beyond 64 bits
         return json.loads(text), False
-    except (ValueError, RecursionError):
+    except ValueError:
         return None, False
+    except RecursionError:  # orjson stops at 1,024 levels; Python's reader near 1,000
+        raise TooDeep from None
+
+
+def decode_body(body: bytes | str) -> Any:
+    """The decoded JSON of a body, or None when it is not JSON or nested too deeply."""
+    try:
+        return _decode(body)[0]
+    except TooDeep:
+        return None
 
 
 def _indent(data: Any, fast: bool) -> str:
     if fast:
-        try:
+        try:  # orjson writes 254 levels at most, then says so with a TypeError
             return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
-        except TypeError:  # an integer beyond 64 bits
+        except TypeError:  # too deep, or an integer beyond 64 bits
             pass
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    except RecursionError:
+        raise TooDeep from None
 
 
 def _pieces(text: str) -> list[str]:
@@ -134,23 +153,40 @@ def _escaped_lines(pretty: str) -> list[str]:
     return lines
 
 
-def pretty_lines(body: bytes | str) -> tuple[list[str], int, Any, bool]:
-    """Format a body for the view: (lines, widest line, decoded JSON or None, is_json).
+class Pretty(NamedTuple):
+    """A body laid out for the view."""
+
+    lines: list[str]
+    width: int  # of the widest line
+    data: Any  # the decoded JSON, None when not JSON
+    is_json: bool
+    too_deep: int  # when the JSON nests too deeply to lay out: its depth (shown raw), else 0
+
+
+def _raw_lines(body: bytes | str) -> list[str]:
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    return [line.translate(_TEXT_ESCAPES) for line in text.splitlines()] or [""]
+
+
+def pretty_lines(body: bytes | str) -> Pretty:
+    """Format a body for the view; a document too deep to lay out shows as raw text.
 
     Runs in a thread worker; orjson reads and indents 3.6 MB in about 30 ms (stdlib json:
     ~400 ms), in two calls that each hold the GIL; the rest goes a chunk at a time.
     """
-    data, fast = _decode(body)
-    is_json = data is not None
-    if is_json:
+    try:
+        data, fast = _decode(body)
+        if data is None:
+            lines = _raw_lines(body)
+            return Pretty(lines, max(map(len, lines)), None, False, 0)
         _yield_gil()
         pretty = _indent(data, fast)
-        _yield_gil()
-        lines = _escaped_lines(pretty)
-    else:
-        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-        lines = [line.translate(_TEXT_ESCAPES) for line in text.splitlines()] or [""]
-    return lines, max(map(len, lines)), data, is_json
+    except TooDeep:
+        lines = _raw_lines(body)
+        return Pretty(lines, max(map(len, lines)), None, False, nesting_depth(body))
+    _yield_gil()
+    lines = _escaped_lines(pretty)
+    return Pretty(lines, max(map(len, lines)), data, True, 0)
 
 
 def _style_of(token: _TokenType | None) -> Style | None:
