@@ -18,6 +18,8 @@ from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, par
 from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 from mcexplorer.tui.widgets.response_body import dotted_names, human_size
+from mcexplorer.tui.widgets.status_line import fit_target
+from mcexplorer.tui.widgets.text_fit import ellipsize_middle
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -169,3 +171,18 @@ def test_help_has_a_section_for_every_topic() -> None:
     general, sections = help_sections(HELP_FILE.read_text("utf-8"))
     assert "Ctrl+S" in general
     assert set(TOPICS.values()) <= set(sections)
+
+
+def test_text_cut_in_the_middle_keeps_both_ends() -> None:
+    assert ellipsize_middle("/lists/abc/members/def/notes", 40) == "/lists/abc/members/def/notes"
+    assert ellipsize_middle("/automations/{…}/actions/pause-all-emails", 25) == (
+        "/automat…pause-all-emails"
+    )
+    assert [ellipsize_middle("abcdef", n) for n in (0, 1, 2)] == ["", "…", "…f"]
+
+
+def test_a_status_target_gives_up_its_query_before_its_path() -> None:
+    path = "/3.0/lists/123/members/abc/notes"
+    assert fit_target(path, "count=10", 60) == f"{path}?count=10"
+    assert fit_target(path, "count=10&offset=20", 40) == f"{path}?count=…"
+    assert fit_target(path, "count=10", 20) == "/3.0/…rs/abc/notes?…"

@@ -87,3 +87,57 @@ async def test_a_tree_opened_level_after_level_stops_at_its_depth_limit() -> Non
         assert "nested deeper than 100 levels" in str(node.children[0].label)
         assert tree.last_line > 100
         assert app.return_code is None
+
+
+LONG_PATH = "/lists/2381332876/members/4a2de7a6b0a16841f44395093f644c4a/notes/1234567/history"
+REQUEST_ID = "52020266-0832-4999-b5eb-2039236b8520"
+
+
+def long_outcome(query: dict[str, str] | None = None) -> Outcome:
+    outcome = make_outcome(
+        path=LONG_PATH,
+        params={},
+        body={"notes": [{"id": 1}], "total_items": 40},
+        headers={"x-request-id": REQUEST_ID},
+    )
+    outcome.url += "?" + "&".join(f"{k}={v}" for k, v in (query or {}).items()) if query else ""
+    return outcome
+
+
+def status_rows(app: ResponseHost) -> list[str]:
+    row = app.query_one("#status-row")
+    lines = screen_text(app).splitlines()
+    return lines[row.region.y : row.region.bottom]
+
+
+# 47 columns: what the response pane gets in an 80-column terminal, beside the sidebar.
+@pytest.mark.parametrize("width", [47, 80, 160])
+@pytest.mark.parametrize("query", [None, {"fields": "notes.id,notes.note", "count": "10"}])
+async def test_the_status_line_never_wraps_and_always_shows_the_request_id(
+    width: int, query: dict[str, str] | None
+) -> None:
+    app = ResponseHost(long_outcome(query))
+    async with app.run_test(size=(width, 20)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body is formatted")
+        await pilot.pause()
+        rows = status_rows(app)
+        shown = " ".join(rows)
+        assert len(rows) <= 2 and (len(rows) == 1 or width < 120)
+        for fact in ("200", "GET", "120 ms", "B", f"id {REQUEST_ID}", "1–1 of 40", "▶"):
+            assert fact in shown, (fact, rows)
+        if width >= 80:
+            assert "/history" in shown  # the path's distinguishing tail
+        if width == 160:
+            assert "/3.0/lists/2381332876/m" in shown  # and its start
+        assert all(len(row.rstrip()) <= width for row in rows)
+        assert not any(row.startswith(" " * 3) for row in rows)  # no word-wrapped remainder
+
+
+async def test_before_any_request_the_status_line_says_what_to_do() -> None:
+    app = HostApp()
+    app.compose = lambda: iter([ResponseView()])  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 10)) as pilot:
+        await pilot.pause()
+        assert "No request sent yet. Pick a resource or an operation, then Ctrl+S." in (
+            screen_text(app)
+        )

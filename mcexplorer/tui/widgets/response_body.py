@@ -1,14 +1,11 @@
-"""What the response view shows of an outcome, worked out without a widget: the status
-line, the page a collection response sits on, and the body laid out off the UI thread."""
+"""What the response view shows of an outcome, worked out without a widget: the page a
+collection response sits on, and the body laid out off the UI thread."""
 
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
-
-from rich.text import Text
 
 from mcexplorer.core.http.links import Link, links_of
 from mcexplorer.tui.widgets.json_view import pretty_lines
@@ -85,28 +82,6 @@ def page_of(outcome: Outcome, data: Any) -> Page | None:
     except ValueError:
         return None
     return Page(offset, count, len(collection_items(data)), total)
-
-
-def status_text(outcome: Outcome, *, mask_volatile: bool = False) -> Text:
-    """`200 OK  GET /lists  123 ms  4.5 KB  X-Request-Id …` for the status line."""
-    if outcome.status is None:
-        head = Text("no response", style="bold red")
-    else:
-        style = "bold green" if outcome.ok else "bold red"
-        head = Text(str(outcome.status), style=style)
-    if outcome.unknown_outcome:
-        head.append("  outcome unknown", style="bold #d7af5f")
-    elapsed = "… ms" if mask_volatile else f"{outcome.elapsed_ms:.0f} ms"
-    request_id = "…" if mask_volatile else (outcome.x_request_id or "none")
-    url = urlsplit(outcome.url)
-    target = url.path + (f"?{url.query}" if url.query else "")
-    head.append(f"  {outcome.method} {target}", style="bold")
-    head.append(f"  {elapsed}  {human_size(len(outcome.body))}", style="")
-    head.append(f"  id {request_id}", style="dim")
-    message_id = outcome.headers.get("x-message-id")  # MailerSend's handle on a sent email
-    if message_id:
-        head.append(f"  message {'…' if mask_volatile else message_id}", style="bold")
-    return head
 
 
 @dataclass(frozen=True)

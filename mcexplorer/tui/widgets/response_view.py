@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 from mcexplorer.tui.messages import LinkFollowed
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import JsonView, decode_body
-from mcexplorer.tui.widgets.response_body import FormattedBody, Page, status_text
+from mcexplorer.tui.widgets.response_body import FormattedBody, Page
+from mcexplorer.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from mcexplorer.core.http.links import Link
@@ -33,10 +34,13 @@ class ResponseView(Vertical):
 
     DEFAULT_CSS = """
     ResponseView { height: 1fr; }
-    ResponseView #status-row { height: 1; padding: 0 1; }
-    ResponseView #status { width: 1fr; }
+    /* The pager shows over the first line's end, which the status line leaves free. */
+    ResponseView #status-row { height: auto; padding: 0 1; layers: line pager; }
+    ResponseView #status { layer: line; }
+    ResponseView #pager { layer: pager; dock: right; width: auto; height: 1; display: none; }
+    ResponseView #pager.-paged { display: block; }
     ResponseView #page { width: auto; padding: 0 1; color: $text-muted; }
-    ResponseView #status-row Button { min-width: 6; }
+    ResponseView #pager Button { min-width: 3; }
     ResponseView TabbedContent { height: 1fr; }
     ResponseView TabPane { padding: 0; }
     ResponseView #tab-headers { overflow-y: auto; }
@@ -68,12 +72,11 @@ class ResponseView(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
-            yield Static(
-                "No request sent yet. Pick a resource or an operation, then Ctrl+S.", id="status"
-            )
-            yield Button("◀ prev", id="prev", compact=True, disabled=True)
-            yield Static("", id="page")
-            yield Button("next ▶", id="next", compact=True, disabled=True)
+            yield StatusLine(id="status", mask_volatile=self.mask_volatile)
+            with Horizontal(id="pager"):  # shown for a page of a collection only
+                yield Button("◀", id="prev", compact=True, disabled=True, tooltip="Previous page")
+                yield Static("", id="page")
+                yield Button("▶", id="next", compact=True, disabled=True, tooltip="Next page")
         # The tabs follow just after the first frame (`finish_layout`): building and
         # styling them held it back.
 
@@ -102,9 +105,7 @@ class ResponseView(Vertical):
         """Show the status at once; the body follows from a thread worker."""
         self.outcome = outcome
         self.formatted = None
-        self.query_one("#status", Static).update(
-            status_text(outcome, mask_volatile=self.mask_volatile)
-        )
+        self.query_one(StatusLine).show(outcome)
         self.finish_layout()
         self._show_details(outcome)
 
@@ -144,7 +145,10 @@ class ResponseView(Vertical):
             for lk in self.links
         )
         self.page = page = body.page
+        self.query_one("#pager").set_class(page is not None, "-paged")
         self.query_one("#page", Static).update(page.describe() if page else "")
+        # Two 3-cell buttons, the page's padding and a space before them.
+        self.query_one(StatusLine).reserve = len(page.describe()) + 9 if page else 0
         self.query_one("#prev", Button).disabled = not (page and page.has_previous)
         self.query_one("#next", Button).disabled = not (page and page.has_next)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-tree":
