@@ -15,9 +15,16 @@ from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
 from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, parse_headers
-from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
+from mcexplorer.tui.widgets.json_view import JsonView, TextMatch, highlight_line, pretty_lines
 from mcexplorer.tui.widgets.resource_map import collection_items
 from mcexplorer.tui.widgets.response_body import dotted_names, human_size
+from mcexplorer.tui.widgets.response_search import (
+    MAX_MATCHES,
+    find_text,
+    line_value,
+    path_of,
+    values_text,
+)
 from mcexplorer.tui.widgets.status_line import fit_target
 from mcexplorer.tui.widgets.text_fit import ellipsize_middle
 
@@ -186,3 +193,41 @@ def test_a_status_target_gives_up_its_query_before_its_path() -> None:
     assert fit_target(path, "count=10", 60) == f"{path}?count=10"
     assert fit_target(path, "count=10&offset=20", 40) == f"{path}?count=…"
     assert fit_target(path, "count=10", 20) == "/3.0/…rs/abc/notes?…"
+
+
+def test_text_search_ignores_case_and_never_overlaps() -> None:
+    lines = ['  "a": "Aaaa",', '  "b": "x"']
+    assert find_text(lines, "aa") == [TextMatch(0, 8, 10), TextMatch(0, 10, 12)]
+    assert find_text(lines, "") == []
+    assert find_text(lines, "X") == [TextMatch(1, 8, 9)]
+    assert find_text(lines, "a", cancelled=lambda: True) == []
+    many = ["a" * 100] * 200
+    assert len(find_text(many, "a")) == MAX_MATCHES
+
+
+def test_a_query_is_a_path_when_it_reads_as_one() -> None:
+    assert path_of("members[*].email_address") is not None
+    assert path_of("$") == ()
+    assert path_of("example.com") is not None  # tried as a path first, then as text
+    assert path_of("subscribed") is None
+    assert path_of("a..b") is None and path_of("[oops") is None
+
+
+def test_copied_values_read_naturally() -> None:
+    assert line_value('    "email_address": "a@b.c",') == "a@b.c"
+    assert line_value('    "count": 42,') == "42"
+    assert line_value('    "merge_fields": {') == "{"
+    assert line_value('    "line"') == "line"
+    assert values_text(["a@b.c", "d@e.f"]) == "a@b.c\nd@e.f"
+    assert json.loads(values_text([1, {"a": None}])) == [1, {"a": None}]
+
+
+def test_marks_fall_on_the_right_cells_beside_wide_characters() -> None:
+    line = '  "名前": "名前 name"'
+    match = find_text([line], "name")[0]
+    view = JsonView()
+    view.lines = [line]
+    view._is_json = True
+    view._marks = {0: [(match.start, match.end)]}
+    marked = [seg.text for seg in view._strip(0) if seg.style and seg.style.bgcolor]
+    assert marked == ["name"]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.app import ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
+from textual.worker import WorkerCancelled
 
 from mcexplorer.core.http.outcome import Outcome
+from mcexplorer.tui.widgets import json_tree
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import JsonView
+from mcexplorer.tui.widgets.response_search import ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome
 from tests.tui.apps.widget_hosts import HostApp, screen_text
@@ -34,9 +40,11 @@ class ResponseHost(HostApp):
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
     """Pause until `condition` holds (a bounded number of pauses, not a time)."""
-    for _ in range(200):
+    for _ in range(100):
         if condition():
             return
+        with contextlib.suppress(WorkerCancelled):  # a search a later keystroke replaced
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     raise AssertionError(f"never happened: {what}")
 
@@ -70,8 +78,11 @@ async def test_deeply_nested_json_shows_raw_with_a_notice_in_body_and_tree(body:
         assert app.return_code is None
 
 
-async def test_a_tree_opened_level_after_level_stops_at_its_depth_limit() -> None:
-    depth = 300  # orjson reads it; the tree must not lay out 300 open levels
+async def test_a_tree_opened_level_after_level_stops_at_its_depth_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(json_tree, "MAX_DEPTH", 12)  # the mechanism, in fewer steps
+    depth = 30
     app = ResponseHost(make_outcome(raw_body=b'{"a":' * depth + b"1" + b"}" * depth))
     async with app.run_test(size=(120, 30)) as pilot:
         await until(pilot, lambda: formatted(app), "the body is formatted")
@@ -84,8 +95,8 @@ async def test_a_tree_opened_level_after_level_stops_at_its_depth_limit() -> Non
             node = node.children[0]
             node.expand()
             await pilot.pause()
-        assert "nested deeper than 100 levels" in str(node.children[0].label)
-        assert tree.last_line > 100
+        assert "nested deeper than 12 levels" in str(node.children[0].label)
+        assert tree.last_line == 13
         assert app.return_code is None
 
 
@@ -141,3 +152,147 @@ async def test_before_any_request_the_status_line_says_what_to_do() -> None:
         assert "No request sent yet. Pick a resource or an operation, then Ctrl+S." in (
             screen_text(app)
         )
+
+
+def members_body(count: int) -> dict[str, Any]:
+    members = [
+        {
+            "id": f"{n:032x}",
+            "email_address": f"person{n}@Example.com",
+            "status": "subscribed" if n % 3 else "unsubscribed",
+            "merge_fields": {"FNAME": f"Name{n}"},
+        }
+        for n in range(count)
+    ]
+    return {"members": members, "list_id": "a1b2", "total_items": count}
+
+
+async def open_search(pilot: Pilot[None], app: ResponseHost, query: str) -> ResponseSearch:
+    await until(pilot, lambda: formatted(app), "the body is formatted")
+    app.query_one(JsonView).focus()
+    await pilot.press("slash")
+    search = app.query_one(ResponseSearch)
+    assert search.is_open and app.focused is search.query_one(Input)
+    await pilot.press(*query)
+    await until(pilot, lambda: search.query_text == query, f"the search for {query!r} ran")
+    await pilot.pause()
+    return search
+
+
+def marked_texts(view: JsonView, line: int) -> list[str]:
+    """The text of the segments a search marked on one line (they have a background)."""
+    return [seg.text for seg in view._strip(line) if seg.style and seg.style.bgcolor]
+
+
+async def test_text_search_marks_matches_and_enter_and_n_go_round_them() -> None:
+    app = ResponseHost(make_outcome(body=members_body(3)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = await open_search(pilot, app, "example.com")  # a path that selects nothing
+        view = app.query_one(JsonView)
+        assert [view.lines[m.line].strip() for m in search.matches] == [
+            f'"email_address": "person{n}@Example.com",' for n in range(3)
+        ]
+        assert "1 of 3 matches" in screen_text(app)
+        assert marked_texts(view, search.matches[0].line) == ["Example.com"]
+        await pilot.press("enter")
+        assert search.current == 1 and "2 of 3 matches" in screen_text(app)
+        await pilot.press("shift+enter", "shift+enter")
+        assert search.current == 2  # round the start to the last
+        view.focus()
+        await pilot.press("n")
+        assert search.current == 0
+        await pilot.press("N")
+        assert search.current == 2
+        await pilot.press("y")
+        assert app.clipboard == "person2@Example.com"
+        assert "Copied the value at the match (19 B)." in notifications(app)
+        await pilot.press("escape")
+        assert not search.is_open and app.focused is view
+        assert marked_texts(view, search_line(view, "person0")) == []
+
+
+def search_line(view: JsonView, text: str) -> int:
+    return next(n for n, line in enumerate(view.lines) if text in line)
+
+
+def notifications(app: ResponseHost) -> str:
+    return " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_typing_n_in_the_search_box_types_it() -> None:
+    app = ResponseHost(make_outcome(body=members_body(2)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = await open_search(pilot, app, "Name1")
+        assert search.query_one(Input).value == "Name1"
+        assert len(search.matches) == 1 and search.current == 0
+
+
+async def test_a_json_path_lists_the_values_and_y_copies_them() -> None:
+    app = ResponseHost(make_outcome(body=members_body(4)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = await open_search(pilot, app, "members[*].email_address")
+        emails = [f"person{n}@Example.com" for n in range(4)]
+        assert search.values == emails and search.matches == []
+        shown = screen_text(app)
+        assert "4 values at members[*].email_address" in shown
+        assert all(email in shown for email in emails)
+        await pilot.press("enter", "y")  # to the list, then copy them all
+        assert app.clipboard == "\n".join(emails)
+        assert "Copied 4 values at members[*].email_address (79 B)." in notifications(app)
+        await pilot.press("down", "enter")  # the second value alone
+        assert app.clipboard == emails[1]
+
+
+async def test_a_path_to_objects_copies_json_and_a_dollar_path_that_misses_says_so() -> None:
+    app = ResponseHost(make_outcome(body=members_body(2)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = await open_search(pilot, app, "$.members[0].merge_fields")
+        assert search.values == [{"FNAME": "Name0"}]
+        await pilot.press("enter", "y")
+        assert json.loads(app.clipboard) == [{"FNAME": "Name0"}]
+        await pilot.press("up", *"x")  # back in the box
+        await until(pilot, lambda: search.query_text.endswith("x"), "the search ran")
+        await pilot.pause()
+        assert search.values == [] and "Nothing at $.members[0].merge_fieldsx." in (
+            screen_text(app)
+        )
+
+
+async def test_ctrl_y_copies_the_whole_body_and_the_tree_copies_its_node() -> None:
+    body = members_body(2)
+    app = ResponseHost(make_outcome(body=body))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body is formatted")
+        app.query_one(JsonView).focus()
+        await pilot.press("ctrl+y")
+        assert json.loads(app.clipboard) == body
+        assert f"Copied the whole body ({len(app.clipboard)} B)." in notifications(app)
+        await pilot.press("y")
+        assert "Nothing chosen to copy" in notifications(app)
+        view = app.query_one(ResponseView)
+        view.query_one(TabbedContent).active = "tab-tree"
+        await until(pilot, lambda: view.tree_shown_for is view.outcome, "the tree is built")
+        tree = app.query_one(JsonTree)
+        tree.focus()
+        await pilot.press("down", "enter")  # members
+        await pilot.pause()
+        await pilot.press("down", "enter", "down")  # members[0], its id
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == body["members"][0]["id"]
+
+
+async def test_search_stays_correct_on_a_big_body() -> None:
+    body = members_body(5000)  # about 1.2 MB once indented
+    app = ResponseHost(make_outcome(body=body))
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = await open_search(pilot, app, "unsubscribed")
+        assert len(search.matches) == 1667
+        await pilot.press("shift+enter")  # round to the last match
+        view = app.query_one(JsonView)
+        last = search.matches[-1]
+        assert search.current == 1666
+        assert view.scroll_offset.y <= last.line < view.scroll_offset.y + view.size.height
+        assert marked_texts(view, last.line) == ["unsubscribed"]
+        search.query_one(Input).value = "members[*].id"
+        await until(pilot, lambda: len(search.values) == 5000, "the path search ran")

@@ -71,7 +71,7 @@ class JsonTree(Tree[Any]):
                 label.append_text(
                     _scalar(child) if not isinstance(child, dict | list) else _empty(child)
                 )
-                node.add_leaf(label)
+                node.add_leaf(label, data=child)  # what the response's copy key copies
         if len(items) > MAX_CHILDREN:
             node.add_leaf(Text(f"… {len(items) - MAX_CHILDREN} more", style="dim italic"))
 

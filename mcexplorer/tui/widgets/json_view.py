@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from pygments.token import Token, _TokenType
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -122,6 +123,11 @@ def _indent(data: Any, fast: bool) -> str:
         raise TooDeep from None
 
 
+def indent_json(data: Any) -> str:
+    """Decoded JSON written out indented (to copy it); TooDeep past what the writers take."""
+    return _indent(data, fast=True)
+
+
 def _pieces(text: str) -> list[str]:
     """`text` cut at newlines (dropped) every CHUNK characters or so: the pieces' lines
     are exactly `text.split("\\n")`."""
@@ -198,6 +204,34 @@ def _style_of(token: _TokenType | None) -> Style | None:
     return None
 
 
+class TextMatch(NamedTuple):
+    """Where a search found its text: a line, and the characters start..end in it."""
+
+    line: int
+    start: int
+    end: int
+
+
+_MATCH = Style(color="#000000", bgcolor="#87875f")
+_CURRENT_MATCH = Style(color="#000000", bgcolor="#ffaf00", bold=True)
+
+
+def _marked(strip: Strip, line: str, spans: list[tuple[int, int, bool]]) -> Strip:
+    """`strip` with each (start, end, current) character span of `line` marked."""
+    cuts: list[int] = []
+    for start, end, _ in spans:  # cell positions: a wide character takes two
+        cuts += [cell_len(line[:start]), cell_len(line[:end])]
+    parts = strip.divide([*cuts, strip.cell_length])
+    marked: list[Strip] = [parts[0]]
+    for index, part in enumerate(parts[1:]):
+        if index % 2:
+            marked.append(part)
+        else:
+            style = _CURRENT_MATCH if spans[index // 2][2] else _MATCH
+            marked.append(Strip(Segment.apply_style(part, post_style=style)))
+    return Strip.join(marked)
+
+
 def highlight_line(line: str) -> list[Segment]:
     """One line of indented JSON as styled segments (no string spans lines once indented)."""
     return [Segment(text, _style_of(token)) for token, text in _lexer().get_tokens(line) if text]
@@ -218,11 +252,14 @@ class JsonView(ScrollView, can_focus=True):
         self.lines: list[str] = []
         self._is_json = False
         self._strips: LRUCache[int, Strip] = LRUCache(2048)
+        self._marks: dict[int, list[tuple[int, int]]] = {}  # search matches by line
+        self._current: TextMatch | None = None
 
     def set_lines(self, lines: list[str], width: int, *, is_json: bool) -> None:
         """Show pre-formatted lines (cheap: nothing is highlighted until it is on screen)."""
         self.lines = lines
         self._is_json = is_json
+        self._marks, self._current = {}, None
         self._strips.clear()
         self.virtual_size = Size(width + 1, len(lines))
         self.scroll_to(0, 0, animate=False)
@@ -232,12 +269,35 @@ class JsonView(ScrollView, can_focus=True):
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    def mark(self, matches: list[TextMatch], current: TextMatch | None = None) -> None:
+        """Mark search matches (none to clear them); `current` stands out, and is scrolled
+        into view."""
+        self._marks = {}
+        for index, start, end in matches:
+            self._marks.setdefault(index, []).append((start, end))
+        self._current = current
+        self._strips.clear()
+        if current is not None:
+            line = self.lines[current.line]
+            x = cell_len(line[: current.start])
+            region = Region(x, current.line, max(1, current.end - current.start), 1)
+            self.scroll_to_region(region, animate=False, center=True, force=True)
+        self.refresh()
+
     def _strip(self, index: int) -> Strip:
         strip = self._strips.get(index)
         if strip is None:
             line = self.lines[index]
             segments = highlight_line(line) if self._is_json else [Segment(line)]
             strip = Strip(segments)
+            spans = self._marks.get(index)
+            if spans:
+                current = self._current
+                strip = _marked(
+                    strip,
+                    line,
+                    [(a, b, current == (index, a, b)) for a, b in spans],
+                )
             self._strips[index] = strip
         return strip
 

@@ -7,12 +7,13 @@ the status line shows at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
@@ -20,8 +21,15 @@ from textual.widgets.option_list import Option
 
 from mcexplorer.tui.messages import LinkFollowed
 from mcexplorer.tui.widgets.json_tree import JsonTree
-from mcexplorer.tui.widgets.json_view import JsonView, decode_body
-from mcexplorer.tui.widgets.response_body import FormattedBody, Page
+from mcexplorer.tui.widgets.json_view import JsonView, TooDeep, decode_body
+from mcexplorer.tui.widgets.response_body import FormattedBody, Page, human_size
+from mcexplorer.tui.widgets.response_search import (
+    Copy,
+    ResponseSearch,
+    line_value,
+    value_text,
+    values_text,
+)
 from mcexplorer.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -48,6 +56,15 @@ class ResponseView(Vertical):
     ResponseView #body-notice { display: none; padding: 0 1; color: $warning; }
     ResponseView #body-notice.-shown { display: block; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,ctrl+f", "search", "Search", id="response-search"),
+        Binding("n", "search_step(1)", "Next match", show=False),
+        Binding("N", "search_step(-1)", "Previous match", show=False),
+        Binding("escape", "close_search", "Close search", show=False),
+        Binding("y", "copy", "Copy", id="response-copy"),
+        Binding("ctrl+y", "copy_body", "Copy body", id="response-copy-body"),
+    ]
 
     @dataclass
     class Formatted(Message):
@@ -87,19 +104,20 @@ class ResponseView(Vertical):
             return AwaitComplete()
         self._tabs_mounted = True
         tabs = TabbedContent(id="response-tabs")
+        body = JsonView(id="json")
         for pane in (
-            TabPane("Body", Static(id="body-notice"), JsonView(id="json"), id="tab-body"),
+            TabPane("Body", Static(id="body-notice"), body, id="tab-body"),
             TabPane("Tree", JsonTree("response", id="json-tree"), id="tab-tree"),
             TabPane("Headers", Static("", id="headers"), id="tab-headers"),
             TabPane("Links", OptionList(id="links"), id="tab-links"),
         ):
             tabs.compose_add_child(pane)  # what `with TabbedContent():` does in compose
-        return AwaitComplete(self.mount(tabs))
+        return AwaitComplete(self.mount(ResponseSearch(body, id="search"), tabs))
 
     @property
     def tabs_ready(self) -> bool:
         """The tabs and their contents are there to be queried."""
-        return len(self.query("#json, #json-tree, #headers, #links")) == 4
+        return len(self.query("#json, #json-tree, #headers, #links, #search")) == 5
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
@@ -137,6 +155,7 @@ class ResponseView(Vertical):
         notice.update(body.notice)
         notice.set_class(bool(body.notice), "-shown")
         self.query_one(JsonView).set_lines(body.lines, body.width, is_json=body.is_json)
+        self.query_one(ResponseSearch).refresh_results(outcome.body)
         self.links = body.links
         link_list = self.query_one("#links", OptionList)
         link_list.clear_options()
@@ -199,3 +218,65 @@ class ResponseView(Vertical):
         offset = max(0, page.offset + direction * page.count)
         self.post_message(self.PageRequested(offset, page.count))
         return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "copy", "copy_body"):
+            return self.formatted is not None
+        if action == "search_step":
+            return self.tabs_ready and bool(self.query_one(ResponseSearch).matches)
+        if action == "close_search":  # else Escape goes on to the screen
+            return self.tabs_ready and self.query_one(ResponseSearch).is_open
+        return True
+
+    def action_search(self) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-body"
+        self.query_one(ResponseSearch).open()
+
+    def action_search_step(self, direction: int) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-body"
+        self.query_one(ResponseSearch).action_step(direction)
+
+    def action_close_search(self) -> None:
+        self.query_one(ResponseSearch).action_close()
+
+    def action_copy(self) -> None:
+        """Copy what is chosen: a path search's values, the tree's node, the text match."""
+        search = self.query_one(ResponseSearch)
+        tree = self.query_one(JsonTree)
+        try:
+            if search.is_open and search.values:
+                count = len(search.values)
+                what = f"{count} value{'s' if count != 1 else ''} at {search.query_text.strip()}"
+                self._copy(values_text(search.values), what)
+            elif self.query_one("#response-tabs", TabbedContent).active == "tab-tree" and (
+                tree.cursor_node is not None and tree.cursor_node.data is not None
+            ):
+                self._copy(value_text(tree.cursor_node.data), "the tree's value")
+            elif (match := search.current_match) is not None:
+                line = self.query_one(JsonView).lines[match.line]
+                self._copy(line_value(line), "the value at the match")
+            else:
+                self.notify(
+                    "Nothing chosen to copy: search with / or pick a node in the Tree tab."
+                    " Ctrl+Y copies the whole body.",
+                    severity="warning",
+                )
+        except TooDeep:
+            self.notify("That value nests too deeply to copy as JSON.", severity="warning")
+
+    def action_copy_body(self) -> None:
+        self._copy(self.query_one(JsonView).text, "the whole body")
+
+    @on(Copy)
+    def _copy_message(self, message: Copy) -> None:
+        message.stop()
+        self._copy(message.text, message.what)
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {what} ({human_size(len(text.encode('utf-8')))}).", timeout=4)
+
+    @on(ResponseSearch.Closed)
+    def _search_closed(self, message: ResponseSearch.Closed) -> None:
+        message.stop()
+        self.query_one(JsonView).focus()
