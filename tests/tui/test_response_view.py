@@ -20,7 +20,7 @@ from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.response_search import ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome
-from tests.tui.apps.widget_hosts import HostApp, screen_text
+from tests.tui.apps.widget_hosts import HostApp, screen_text, steady_cursor
 
 
 class ResponseHost(HostApp):
@@ -296,3 +296,16 @@ async def test_search_stays_correct_on_a_big_body() -> None:
         assert marked_texts(view, last.line) == ["unsubscribed"]
         search.query_one(Input).value = "members[*].id"
         await until(pilot, lambda: len(search.values) == 5000, "the path search ran")
+
+
+def test_snapshot_text_search_marks(snap_compare: Callable[..., bool]) -> None:
+    async def searched(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ResponseHost)
+        await open_search(pilot, app, "example")
+        await pilot.press("enter")  # the second match is the current one
+        await steady_cursor(pilot)
+        await pilot.pause()
+
+    app = ResponseHost(make_outcome(body=members_body(3)))
+    assert snap_compare(app, terminal_size=(100, 24), run_before=searched)

@@ -117,7 +117,11 @@ class ResponseSearch(Vertical):
     DEFAULT_CSS = """
     ResponseSearch { display: none; height: auto; padding: 0 1; }
     ResponseSearch.-open { display: block; }
-    ResponseSearch #search-status { color: $text-muted; }
+    ResponseSearch #search-status {
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     ResponseSearch #search-results { display: none; height: auto; max-height: 8; border: none; }
     ResponseSearch.-values #search-results { display: block; }
     """
@@ -241,8 +245,7 @@ class ResponseSearch(Vertical):
         results.add_options(Option(_one_line(value)) for value in values)
         count = f"{len(values)} value{'s' if len(values) != 1 else ''}"
         self.query_one("#search-status", Static).update(
-            f"{count} at {query.strip()}  ·  Enter: to the list, where y copies them all"
-            "  ·  Esc closes"
+            f"{count} at {query.strip()}  ·  Enter: to the list  ·  y: copy all  ·  Esc: close"
             if values
             else f"Nothing at {query.strip()}."
         )
@@ -265,7 +268,8 @@ class ResponseSearch(Vertical):
             total = f"{len(self.matches)}{'+' if len(self.matches) == MAX_MATCHES else ''}"
             at = (self.current or 0) + 1
             status.update(
-                f"{at} of {total} matches  ·  Enter/n next, Shift+Enter/N previous  ·  Esc closes"
+                f"{at} of {total} matches  ·  Enter/n: next  ·  Shift+Enter/N: previous"
+                "  ·  Esc: close"
             )
 
     @on(OptionList.OptionSelected, "#search-results")
