@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -309,3 +310,48 @@ def test_snapshot_text_search_marks(snap_compare: Callable[..., bool]) -> None:
 
     app = ResponseHost(make_outcome(body=members_body(3)))
     assert snap_compare(app, terminal_size=(100, 24), run_before=searched)
+
+
+MONKEY_KEYS = [
+    *("slash", "ctrl+f", "n", "N", "y", "ctrl+y", "escape", "enter", "shift+enter", "tab"),
+    *("shift+tab", "up", "down", "pageup", "pagedown", "left", "right", "space", "home"),
+    *("e", "x", "a", "full_stop", "left_square_bracket", "asterisk", "right_square_bracket"),
+    *("dollar_sign", "backspace", "1", "!"),  # "!": a new response arrives
+]
+MONKEY_BODIES = [
+    json.dumps(members_body(40)).encode(),
+    DEEP_DICT,
+    b"<html>Access Denied</html>",
+    b"",
+    json.dumps({"a": [1, "two", None, {"b": True}]}).encode(),
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_random_everyday_keys_never_crash_the_response_view(seed: int) -> None:
+    rng = random.Random(seed)
+    app = ResponseHost(make_outcome(body=members_body(40)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body is formatted")
+        app.query_one(JsonView).focus()
+        for _ in range(120):
+            key = rng.choice(MONKEY_KEYS)
+            if key == "!":
+                app.query_one(ResponseView).show(make_outcome(raw_body=rng.choice(MONKEY_BODIES)))
+            else:
+                await pilot.press(key)
+        await until(pilot, lambda: formatted(app), "the last body is formatted")
+    assert app.return_code in (None, 0)
+
+
+async def test_queries_and_values_that_look_like_markup_show_as_typed() -> None:
+    app = ResponseHost(make_outcome(body={"tags": ["[b]bold[/b]", "[/x]"]}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        search = await open_search(pilot, app, "[/y]")
+        assert "No match for '[/y]'." in screen_text(app)
+        search.query_one(Input).value = "tags[*]"
+        await until(pilot, lambda: len(search.values) == 2, "the path search ran")
+        await pilot.press("enter", "y")
+        shown = screen_text(app)
+        assert "[b]bold[/b]" in shown and "[/x]" in shown
+        assert "Copied 2 values at tags[*]" in notifications(app)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -150,7 +151,7 @@ class ResponseSearch(Vertical):
             compact=True,
             select_on_focus=False,  # coming back from the results keeps the query
         )
-        yield Static("", id="search-status")
+        yield Static("", id="search-status", markup=False)  # it quotes the query
         yield OptionList(id="search-results")
 
     @property
@@ -242,10 +243,10 @@ class ResponseSearch(Vertical):
         self.set_class(True, "-values")
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options(Option(_one_line(value)) for value in values)
+        results.add_options(Option(Text(_one_line(value))) for value in values)  # no markup
         count = f"{len(values)} value{'s' if len(values) != 1 else ''}"
         self.query_one("#search-status", Static).update(
-            f"{count} at {query.strip()}  ·  Enter: to the list  ·  y: copy all  ·  Esc: close"
+            f"{count} at {query.strip()}  ·  Enter: list  ·  y: copy all  ·  Esc: close"
             if values
             else f"Nothing at {query.strip()}."
         )

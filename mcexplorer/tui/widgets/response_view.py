@@ -63,7 +63,7 @@ class ResponseView(Vertical):
         Binding("N", "search_step(-1)", "Previous match", show=False),
         Binding("escape", "close_search", "Close search", show=False),
         Binding("y", "copy", "Copy", id="response-copy"),
-        Binding("ctrl+y", "copy_body", "Copy body", id="response-copy-body"),
+        Binding("ctrl+y", "copy_body", "Copy body", id="response-copy-body", show=False),
     ]
 
     @dataclass
@@ -274,7 +274,9 @@ class ResponseView(Vertical):
 
     def _copy(self, text: str, what: str) -> None:
         self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {what} ({human_size(len(text.encode('utf-8')))}).", timeout=4)
+        size = human_size(len(text.encode("utf-8")))
+        # No markup: `what` may quote a search such as members[0].
+        self.notify(f"Copied {what} ({size}).", timeout=4, markup=False)
 
     @on(ResponseSearch.Closed)
     def _search_closed(self, message: ResponseSearch.Closed) -> None:
