@@ -106,7 +106,8 @@ class GlossaryScreen(ModalScreen[None]):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{e.status if e.status is not None else '—':>3}  {e.title}", id=e.key)
+            # Content, not a str: a title is data, never parsed as markup.
+            Option(Content(f"{e.status if e.status is not None else '—':>3}  {e.title}"), id=e.key)
             for e in self.shown
         )
         if self.shown:

@@ -106,7 +106,7 @@ class ResponseView(Vertical):
         tabs = TabbedContent(id="response-tabs")
         body = JsonView(id="json")
         for pane in (
-            TabPane("Body", Static(id="body-notice"), body, id="tab-body"),
+            TabPane("Body", Static(id="body-notice", markup=False), body, id="tab-body"),
             TabPane("Tree", JsonTree("response", id="json-tree"), id="tab-tree"),
             TabPane("Headers", Static("", id="headers"), id="tab-headers"),
             TabPane("Links", OptionList(id="links"), id="tab-links"),
