@@ -355,3 +355,20 @@ async def test_queries_and_values_that_look_like_markup_show_as_typed() -> None:
         shown = screen_text(app)
         assert "[b]bold[/b]" in shown and "[/x]" in shown
         assert "Copied 2 values at tags[*]" in notifications(app)
+
+
+async def test_a_late_search_result_for_a_previous_body_is_dropped() -> None:
+    app = ResponseHost(make_outcome(body=members_body(40)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        search = await open_search(pilot, app, "Example")
+        old_lines, old_matches = app.query_one(JsonView).lines, search.matches
+        view = app.query_one(ResponseView)
+        view.show(make_outcome(body={"short": True}))
+        await until(
+            pilot, lambda: formatted(app) and view.formatted.lines is not old_lines, "shown"
+        )
+        assert search.matches == []  # the same query, searched in the new body
+        # The old body's matches arriving now (line numbers past the new body's end):
+        search._show_matches(old_lines, "Example", old_matches)
+        await pilot.pause()
+        assert search.matches == [] and app.return_code is None

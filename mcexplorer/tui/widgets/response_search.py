@@ -224,20 +224,27 @@ class ResponseSearch(Vertical):
     @work(thread=True, exclusive=True, group="search", description="search response")
     def _search(self, query: str) -> None:
         worker = get_current_worker()
+        lines, body = self.view.lines, self.body  # what the results are about
         steps = path_of(query)
         if steps is not None:
-            data = decode_body(self.body) if self.body else None
+            data = decode_body(body) if body else None
             values = select(data, steps) if data is not None else []
             del data
             if values or query.strip().startswith("$"):
                 if not worker.is_cancelled:
-                    self.app.call_from_thread(self._show_values, query, values)
+                    self.app.call_from_thread(self._show_values, lines, query, values)
                 return
-        matches = find_text(self.view.lines, query, lambda: worker.is_cancelled)
+        matches = find_text(lines, query, lambda: worker.is_cancelled)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_matches, query, matches)
+            self.app.call_from_thread(self._show_matches, lines, query, matches)
 
-    def _show_values(self, query: str, values: list[Any]) -> None:
+    def _stale(self, lines: list[str]) -> bool:
+        """Results for a body no longer shown, or for a bar since closed."""
+        return lines is not self.view.lines or not self.is_open
+
+    def _show_values(self, lines: list[str], query: str, values: list[Any]) -> None:
+        if self._stale(lines):
+            return
         self.query_text, self.values, self.matches, self.current = query, values, [], None
         self.view.mark([])
         self.set_class(True, "-values")
@@ -251,7 +258,9 @@ class ResponseSearch(Vertical):
             else f"Nothing at {query.strip()}."
         )
 
-    def _show_matches(self, query: str, matches: list[TextMatch]) -> None:
+    def _show_matches(self, lines: list[str], query: str, matches: list[TextMatch]) -> None:
+        if self._stale(lines):
+            return
         self.query_text, self.values, self.matches = query, [], matches
         self.set_class(False, "-values")
         self.query_one(OptionList).clear_options()
