@@ -275,8 +275,17 @@ class JsonView(ScrollView, can_focus=True):
         self._marks = {}
         for index, start, end in matches:
             self._marks.setdefault(index, []).append((start, end))
-        self._current = current
         self._strips.clear()
+        self._current = None
+        self.set_current(current)
+        self.refresh()
+
+    def set_current(self, current: TextMatch | None) -> None:
+        """Make another of the marked matches the one that stands out, and scroll to it."""
+        for old in (self._current, current):
+            if old is not None:
+                self._strips.discard(old.line)
+        self._current = current
         if current is not None:
             line = self.lines[current.line]
             x = cell_len(line[: current.start])

@@ -213,7 +213,7 @@ class ResponseSearch(Vertical):
             self.current = 0 if direction > 0 else len(self.matches) - 1
         else:
             self.current = (self.current + direction) % len(self.matches)
-        self.view.mark(self.matches, self.matches[self.current])
+        self.view.set_current(self.matches[self.current])
         self._say_matches()
 
     @property
