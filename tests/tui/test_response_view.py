@@ -6,11 +6,13 @@ import contextlib
 import json
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
 from textual.worker import WorkerCancelled
 
@@ -21,7 +23,7 @@ from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.response_search import ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome
-from tests.tui.apps.widget_hosts import HostApp, screen_text, steady_cursor
+from tests.tui.apps.widget_hosts import HostApp, ScreenHost, screen_text, steady_cursor
 
 
 class ResponseHost(HostApp):
@@ -372,3 +374,29 @@ async def test_a_late_search_result_for_a_previous_body_is_dropped() -> None:
         search._show_matches(old_lines, "Example", old_matches)
         await pilot.pause()
         assert search.matches == [] and app.return_code is None
+
+
+class ResponseScreen(Screen[str]):
+    """A screen that, like History, closes on Escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss('closed')", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield ResponseView()
+
+    def on_mount(self) -> None:
+        self.query_one(ResponseView).show(make_outcome(body=members_body(2)))
+
+
+async def test_escape_closes_the_search_first_then_goes_on_to_the_screen() -> None:
+    app = ScreenHost(ResponseScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.screen.query_one(ResponseView)
+        await until(pilot, lambda: view.formatted is not None, "the body is formatted")
+        view.query_one(JsonView).focus()
+        await pilot.press("slash", *"Name")
+        await pilot.press("escape")
+        assert not view.query_one(ResponseSearch).is_open
+        assert isinstance(app.screen, ResponseScreen) and app.results == []
+        await pilot.press("escape")
+        assert app.results == ["closed"]
