@@ -15,7 +15,13 @@ from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
 from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.composer import FieldListSuggester, body_status, parse_headers
-from mcexplorer.tui.widgets.json_view import JsonView, TextMatch, highlight_line, pretty_lines
+from mcexplorer.tui.widgets.json_view import (
+    MATCH,
+    JsonView,
+    TextMatch,
+    highlight_line,
+    pretty_lines,
+)
 from mcexplorer.tui.widgets.resource_map import collection_items
 from mcexplorer.tui.widgets.response_body import dotted_names, human_size
 from mcexplorer.tui.widgets.response_search import (
@@ -229,5 +235,7 @@ def test_marks_fall_on_the_right_cells_beside_wide_characters() -> None:
     view.lines = [line]
     view._is_json = True
     view._marks = {0: [(match.start, match.end)]}
-    marked = [seg.text for seg in view._strip(0) if seg.style and seg.style.bgcolor]
+    marked = [
+        seg.text for seg in view._strip(0) if seg.style and seg.style.bgcolor == MATCH.bgcolor
+    ]
     assert marked == ["name"]

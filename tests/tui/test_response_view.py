@@ -19,7 +19,7 @@ from textual.worker import WorkerCancelled
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.tui.widgets import json_tree
 from mcexplorer.tui.widgets.json_tree import JsonTree
-from mcexplorer.tui.widgets.json_view import JsonView
+from mcexplorer.tui.widgets.json_view import CURRENT_MATCH, MATCH, JsonView
 from mcexplorer.tui.widgets.response_search import ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome
@@ -183,8 +183,9 @@ async def open_search(pilot: Pilot[None], app: ResponseHost, query: str) -> Resp
 
 
 def marked_texts(view: JsonView, line: int) -> list[str]:
-    """The text of the segments a search marked on one line (they have a background)."""
-    return [seg.text for seg in view._strip(line) if seg.style and seg.style.bgcolor]
+    """The text of the segments a search marked on one line."""
+    marks = (MATCH.bgcolor, CURRENT_MATCH.bgcolor)
+    return [seg.text for seg in view._strip(line) if seg.style and seg.style.bgcolor in marks]
 
 
 async def test_text_search_marks_matches_and_enter_and_n_go_round_them() -> None:
@@ -208,7 +209,9 @@ async def test_text_search_marks_matches_and_enter_and_n_go_round_them() -> None
         assert search.current == 2
         await pilot.press("y")
         assert app.clipboard == "person2@Example.com"
-        assert "Copied the value at the match (19 B)." in notifications(app)
+        line = search.matches[2].line
+        assert view.cursor_line == line
+        assert f"Copied the value on line {line + 1} (19 B)." in notifications(app)
         await pilot.press("escape")
         assert not search.is_open and app.focused is view
         assert marked_texts(view, search_line(view, "person0")) == []
@@ -259,6 +262,21 @@ async def test_a_path_to_objects_copies_json_and_a_dollar_path_that_misses_says_
         assert search.values == [] and "Nothing at $.members[0].merge_fieldsx." in (
             screen_text(app)
         )
+
+
+async def test_a_click_puts_the_cursor_on_a_line_and_y_copies_its_value() -> None:
+    app = ResponseHost(make_outcome(body=members_body(2)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body is formatted")
+        view = app.query_one(JsonView)
+        line = search_line(view, "person1@")
+        await pilot.click(JsonView, offset=(10, line))
+        assert view.cursor_line == line
+        await pilot.press("y")
+        assert app.clipboard == "person1@Example.com"
+        await pilot.click(JsonView, offset=(10, 1))
+        await pilot.press("y")
+        assert app.clipboard == "["  # the line opens the members array
 
 
 async def test_ctrl_y_copies_the_whole_body_and_the_tree_copies_its_node() -> None:

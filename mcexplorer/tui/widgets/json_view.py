@@ -18,6 +18,7 @@ from pygments.token import Token, _TokenType
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -212,8 +213,9 @@ class TextMatch(NamedTuple):
     end: int
 
 
-_MATCH = Style(color="#000000", bgcolor="#87875f")
-_CURRENT_MATCH = Style(color="#000000", bgcolor="#ffaf00", bold=True)
+MATCH = Style(color="#000000", bgcolor="#87875f")
+CURRENT_MATCH = Style(color="#000000", bgcolor="#ffaf00", bold=True)
+_CURSOR = Style(bgcolor="#2f3d4f")  # the line a click or the current match chose
 
 
 def _marked(strip: Strip, line: str, spans: list[tuple[int, int, bool]]) -> Strip:
@@ -227,7 +229,7 @@ def _marked(strip: Strip, line: str, spans: list[tuple[int, int, bool]]) -> Stri
         if index % 2:
             marked.append(part)
         else:
-            style = _CURRENT_MATCH if spans[index // 2][2] else _MATCH
+            style = CURRENT_MATCH if spans[index // 2][2] else MATCH
             marked.append(Strip(Segment.apply_style(part, post_style=style)))
     return Strip.join(marked)
 
@@ -254,12 +256,13 @@ class JsonView(ScrollView, can_focus=True):
         self._strips: LRUCache[int, Strip] = LRUCache(2048)
         self._marks: dict[int, list[tuple[int, int]]] = {}  # search matches by line
         self._current: TextMatch | None = None
+        self.cursor_line: int | None = None  # what the response's copy key copies
 
     def set_lines(self, lines: list[str], width: int, *, is_json: bool) -> None:
         """Show pre-formatted lines (cheap: nothing is highlighted until it is on screen)."""
         self.lines = lines
         self._is_json = is_json
-        self._marks, self._current = {}, None
+        self._marks, self._current, self.cursor_line = {}, None, None
         self._strips.clear()
         self.virtual_size = Size(width + 1, len(lines))
         self.scroll_to(0, 0, animate=False)
@@ -287,11 +290,25 @@ class JsonView(ScrollView, can_focus=True):
                 self._strips.discard(old.line)
         self._current = current
         if current is not None:
+            self.move_cursor(current.line)
             line = self.lines[current.line]
             x = cell_len(line[: current.start])
             region = Region(x, current.line, max(1, current.end - current.start), 1)
             self.scroll_to_region(region, animate=False, center=True, force=True)
         self.refresh()
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on a line (it shows as a bar behind the line)."""
+        for old in (self.cursor_line, index):
+            if old is not None:
+                self._strips.discard(old)
+        self.cursor_line = index
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.lines):
+            self.move_cursor(index)
 
     def _strip(self, index: int) -> Strip:
         strip = self._strips.get(index)
@@ -307,6 +324,8 @@ class JsonView(ScrollView, can_focus=True):
                     line,
                     [(a, b, current == (index, a, b)) for a, b in spans],
                 )
+            if index == self.cursor_line:
+                strip = strip.apply_style(_CURSOR)
             self._strips[index] = strip
         return strip
 
@@ -316,4 +335,5 @@ class JsonView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
-        return self._strip(index).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        style = self.rich_style + _CURSOR if index == self.cursor_line else self.rich_style
+        return self._strip(index).crop_extend(scroll_x, scroll_x + width, style)

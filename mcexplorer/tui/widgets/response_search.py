@@ -216,10 +216,6 @@ class ResponseSearch(Vertical):
         self.view.set_current(self.matches[self.current])
         self._say_matches()
 
-    @property
-    def current_match(self) -> TextMatch | None:
-        return None if self.current is None else self.matches[self.current]
-
     # Named: the default description reprs the arguments, a multi-MB body among them.
     @work(thread=True, exclusive=True, group="search", description="search response")
     def _search(self, query: str) -> None:

@@ -240,7 +240,8 @@ class ResponseView(Vertical):
         self.query_one(ResponseSearch).action_close()
 
     def action_copy(self) -> None:
-        """Copy what is chosen: a path search's values, the tree's node, the text match."""
+        """Copy what is chosen: a path search's values, the tree's node, or the value on
+        the body's cursor line (a click or the current match puts it there)."""
         search = self.query_one(ResponseSearch)
         tree = self.query_one(JsonTree)
         try:
@@ -252,13 +253,13 @@ class ResponseView(Vertical):
                 tree.cursor_node is not None and tree.cursor_node.data is not None
             ):
                 self._copy(value_text(tree.cursor_node.data), "the tree's value")
-            elif (match := search.current_match) is not None:
-                line = self.query_one(JsonView).lines[match.line]
-                self._copy(line_value(line), "the value at the match")
+            elif (line := self.query_one(JsonView).cursor_line) is not None:
+                text = self.query_one(JsonView).lines[line]
+                self._copy(line_value(text), f"the value on line {line + 1}")
             else:
                 self.notify(
-                    "Nothing chosen to copy: search with / or pick a node in the Tree tab."
-                    " Ctrl+Y copies the whole body.",
+                    "Nothing chosen to copy: click a line, search with / or pick a node in"
+                    " the Tree tab. Ctrl+Y copies the whole body.",
                     severity="warning",
                 )
         except TooDeep:
