@@ -60,7 +60,7 @@ class ResponseView(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash,ctrl+f", "search", "Search", id="response-search"),
         Binding("n", "search_step(1)", "Next match", show=False),
-        Binding("N", "search_step(-1)", "Previous match", show=False),
+        Binding("N,shift+n", "search_step(-1)", "Previous match", show=False),
         Binding("escape", "close_search", "Close search", show=False),
         Binding("y", "copy", "Copy", id="response-copy"),
         Binding("ctrl+y", "copy_body", "Copy body", id="response-copy-body", show=False),
