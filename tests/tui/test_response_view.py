@@ -13,14 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, OptionList, TabbedContent
 from textual.worker import WorkerCancelled
 
 from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.tui.widgets import json_tree
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import CURRENT_MATCH, MATCH, JsonView
-from mcexplorer.tui.widgets.response_search import ResponseSearch
+from mcexplorer.tui.widgets.response_search import MAX_LISTED, ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome
 from tests.tui.apps.widget_hosts import HostApp, ScreenHost, screen_text, steady_cursor
@@ -317,6 +317,8 @@ async def test_search_stays_correct_on_a_big_body() -> None:
         assert marked_texts(view, last.line) == ["unsubscribed"]
         search.query_one(Input).value = "members[*].id"
         await until(pilot, lambda: len(search.values) == 5000, "the path search ran")
+        assert search.query_one(OptionList).option_count == MAX_LISTED
+        assert "5000 values (the first 1000 listed) at members[*].id" in screen_text(app)
 
 
 def test_snapshot_text_search_marks(snap_compare: Callable[..., bool]) -> None:

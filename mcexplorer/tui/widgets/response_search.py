@@ -27,6 +27,7 @@ from mcexplorer.core.collections.json_path import JsonPathError, Step, parse_pat
 from mcexplorer.tui.widgets.json_view import JsonView, TextMatch, decode_body, indent_json
 
 MAX_MATCHES = 10_000  # past this, the count says so and the search stops
+MAX_LISTED = 1000  # values a path search lists (all of them are copied)
 _SHOWN_VALUE = 200  # characters of one value in the results list
 _CHECK_EVERY = 4096  # lines searched between two looks at whether to give up
 
@@ -246,8 +247,12 @@ class ResponseSearch(Vertical):
         self.set_class(True, "-values")
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options(Option(Text(_one_line(value))) for value in values)  # no markup
+        results.add_options(  # Text: a value is never parsed as markup
+            Option(Text(_one_line(value))) for value in values[:MAX_LISTED]
+        )
         count = f"{len(values)} value{'s' if len(values) != 1 else ''}"
+        if len(values) > MAX_LISTED:
+            count += f" (the first {MAX_LISTED} listed)"
         self.query_one("#search-status", Static).update(
             f"{count} at {query.strip()}  ·  Enter: list  ·  y: copy all  ·  Esc: close"
             if values
