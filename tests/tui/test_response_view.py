@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
@@ -22,6 +23,7 @@ from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import CURRENT_MATCH, MATCH, JsonView
 from mcexplorer.tui.widgets.response_search import MAX_LISTED, ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
+from mcexplorer.tui.widgets.status_line import StatusLine
 from tests.history.outcomes import make_outcome
 from tests.tui.apps.widget_hosts import HostApp, ScreenHost, screen_text, steady_cursor
 
@@ -143,6 +145,8 @@ async def test_the_status_line_never_wraps_and_always_shows_the_request_id(
             assert "/history" in shown  # the path's distinguishing tail
         if width == 160:
             assert "/3.0/lists/2381332876/m" in shown  # and its start
+        tooltip = app.query_one(StatusLine).tooltip
+        assert isinstance(tooltip, Text) and LONG_PATH in tooltip.plain  # all of it on hover
         assert all(len(row.rstrip()) <= width for row in rows)
         assert not any(row.startswith(" " * 3) for row in rows)  # no word-wrapped remainder
 

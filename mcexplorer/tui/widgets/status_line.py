@@ -107,6 +107,8 @@ class StatusLine(Static):
     def show(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.reserve = 0
+        # The whole URL, which the line may have cut, on hover.
+        self.tooltip = Text(f"{outcome.method} {outcome.url}")
         self.refresh(layout=True)
 
     def _lines(self, width: int) -> list[Text]:
