@@ -9,6 +9,7 @@ other bad JSON instead of ending the program with a traceback.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 TOO_DEEP = "nested too deeply"
@@ -29,3 +30,23 @@ def dumps(value: Any, *, indent: int | None = None, sort_keys: bool = False) -> 
         return json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False)
     except RecursionError:
         raise ValueError(f"the JSON is {TOO_DEEP} to write out") from None
+
+
+# A JSON string (escapes included), whose brackets do not count, as bytes.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_OTHER_BYTES = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_OPENING = frozenset(b"[{")
+
+
+def nesting_depth(text: str | bytes) -> int:
+    """How deep the brackets of a JSON text nest (strings skipped), without recursion:
+    what a view says of a document too deep to lay out."""
+    raw = text.encode("utf-8", "replace") if isinstance(text, str) else text
+    depth = deepest = 0
+    for byte in _STRING.sub(b"", raw).translate(None, _OTHER_BYTES):
+        if byte in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest

@@ -16,9 +16,24 @@ from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.help import HELP_FILE, TOPICS, help_sections
 from mcexplorer.tui.state import Visits
 from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status
-from mcexplorer.tui.widgets.json_view import highlight_line, pretty_lines
+from mcexplorer.tui.widgets.json_view import (
+    MATCH,
+    JsonView,
+    TextMatch,
+    highlight_line,
+    pretty_lines,
+)
 from mcexplorer.tui.widgets.resource_map import collection_items
-from mcexplorer.tui.widgets.response_view import dotted_names, human_size
+from mcexplorer.tui.widgets.response_body import dotted_names, human_size
+from mcexplorer.tui.widgets.response_search import (
+    MAX_MATCHES,
+    find_text,
+    line_value,
+    path_of,
+    values_text,
+)
+from mcexplorer.tui.widgets.status_line import fit_target
+from mcexplorer.tui.widgets.text_fit import ellipsize_middle
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -31,10 +46,11 @@ json_values = st.recursive(
 @example(-(2**63) - 1)  # orjson would read it as a float
 @example({"id": 2**64})
 def test_pretty_lines_round_trip_any_json(value: Any) -> None:
-    lines, width, data, is_json = pretty_lines(json.dumps(value).encode())
+    lines, width, data, is_json, too_deep = pretty_lines(json.dumps(value).encode())
     assert json.loads("\n".join(lines)) == value
     assert width == max(len(line) for line in lines)
     assert is_json == (value is not None) and (data == value or value is None)
+    assert too_deep == 0
 
 
 @given(json_values)
@@ -61,7 +77,7 @@ def test_no_control_character_reaches_the_terminal(body: str) -> None:
 
 
 def test_non_json_bodies_show_as_plain_text() -> None:
-    lines, _, data, is_json = pretty_lines(b"<html>\n<body>Access Denied</body>")
+    lines, _, data, is_json, _ = pretty_lines(b"<html>\n<body>Access Denied</body>")
     assert lines == ["<html>", "<body>Access Denied</body>"]
     assert data is None and not is_json
     assert pretty_lines(b"")[0] == [""]
@@ -118,6 +134,37 @@ def test_dotted_names_sample_collection_items() -> None:
     assert collection_items({"_links": [{"rel": "self"}], "health": "ok"}) == []
 
 
+def deep_list(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def deep_dict(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@pytest.mark.parametrize("depth", [300, 1000, 1024, 5000, 100_000])
+@pytest.mark.parametrize("shape", [deep_list, deep_dict])
+def test_deep_json_is_laid_out_or_shown_raw_with_its_depth(shape: Any, depth: int) -> None:
+    body = shape(depth)
+    pretty = pretty_lines(body)
+    if pretty.is_json:  # orjson reads 1,024 levels; laying them out may still fail
+        assert pretty.too_deep == 0 and len(pretty.lines) >= depth
+    else:
+        assert pretty.too_deep == depth and pretty.lines == [body.decode()]
+    if depth > 1024:
+        assert pretty.too_deep == depth
+
+
+def test_dotted_names_of_a_deep_chain_stop_at_a_readable_depth() -> None:
+    chain: dict[str, Any] = {}
+    node = chain
+    for _ in range(5000):
+        node["a"] = node = {}
+    names = dotted_names(chain)
+    assert "a" in names and "a.a.a" in names
+    assert max(name.count(".") for name in names) < 40
+
+
 def test_sizes_read_naturally() -> None:
     assert [human_size(n) for n in (12, 2048, 3 * 1024 * 1024)] == ["12 B", "2.0 KB", "3.0 MB"]
 
@@ -138,3 +185,58 @@ def test_help_has_a_section_for_every_topic() -> None:
     general, sections = help_sections(HELP_FILE.read_text("utf-8"))
     assert "Ctrl+S" in general
     assert set(TOPICS.values()) <= set(sections)
+
+
+def test_text_cut_in_the_middle_keeps_both_ends() -> None:
+    assert ellipsize_middle("/lists/abc/members/def/notes", 40) == "/lists/abc/members/def/notes"
+    assert ellipsize_middle("/automations/{…}/actions/pause-all-emails", 25) == (
+        "/automat…pause-all-emails"
+    )
+    assert [ellipsize_middle("abcdef", n) for n in (0, 1, 2)] == ["", "…", "…f"]
+
+
+def test_a_status_target_gives_up_its_query_before_its_path() -> None:
+    path = "/3.0/lists/123/members/abc/notes"
+    assert fit_target(path, "count=10", 60) == f"{path}?count=10"
+    assert fit_target(path, "count=10&offset=20", 40) == f"{path}?count=…"
+    assert fit_target(path, "count=10", 20) == "/3.0/…rs/abc/notes?…"
+
+
+def test_text_search_ignores_case_and_never_overlaps() -> None:
+    lines = ['  "a": "Aaaa",', '  "b": "x"']
+    assert find_text(lines, "aa") == [TextMatch(0, 8, 10), TextMatch(0, 10, 12)]
+    assert find_text(lines, "") == []
+    assert find_text(lines, "X") == [TextMatch(1, 8, 9)]
+    assert find_text(lines, "a", cancelled=lambda: True) == []
+    many = ["a" * 100] * 200
+    assert len(find_text(many, "a")) == MAX_MATCHES
+
+
+def test_a_query_is_a_path_when_it_reads_as_one() -> None:
+    assert path_of("members[*].email_address") is not None
+    assert path_of("$") == ()
+    assert path_of("example.com") is not None  # tried as a path first, then as text
+    assert path_of("subscribed") is None
+    assert path_of("a..b") is None and path_of("[oops") is None
+
+
+def test_copied_values_read_naturally() -> None:
+    assert line_value('    "email_address": "a@b.c",') == "a@b.c"
+    assert line_value('    "count": 42,') == "42"
+    assert line_value('    "merge_fields": {') == "{"
+    assert line_value('    "line"') == "line"
+    assert values_text(["a@b.c", "d@e.f"]) == "a@b.c\nd@e.f"
+    assert json.loads(values_text([1, {"a": None}])) == [1, {"a": None}]
+
+
+def test_marks_fall_on_the_right_cells_beside_wide_characters() -> None:
+    line = '  "名前": "名前 name"'
+    match = find_text([line], "name")[0]
+    view = JsonView()
+    view.lines = [line]
+    view._is_json = True
+    view._marks = {0: [(match.start, match.end)]}
+    marked = [
+        seg.text for seg in view._strip(0) if seg.style and seg.style.bgcolor == MATCH.bgcolor
+    ]
+    assert marked == ["name"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from mcexplorer.core.problems.glossary import Glossary
@@ -82,3 +84,24 @@ async def test_opens_on_a_given_entry() -> None:
         options = app.screen.query_one(OptionList)
         assert options.highlighted == options.option_count - 1
         assert wanted.meaning[:30] in screen_text(app)
+
+
+@pytest.mark.parametrize("typed", ["429", "throttl"])
+async def test_typing_fast_never_crashes_and_shows_the_highlighted_entry(typed: str) -> None:
+    # Each keystroke refills the list; a highlight event for a row the next keystroke
+    # removed used to arrive late and end the app (StopIteration inside a coroutine).
+    app = host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in typed:  # a burst, as a terminal delivers fast typing
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.shown == screen.glossary.search(typed)
+        assert screen.shown
+        options = screen.query_one(OptionList)
+        assert options.highlighted == 0
+        assert screen.shown[0].meaning[:30] in screen_text(app)
+        assert app.return_code is None  # no exception ended the app

@@ -106,7 +106,8 @@ class GlossaryScreen(ModalScreen[None]):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{e.status if e.status is not None else '—':>3}  {e.title}", id=e.key)
+            # Content, not a str: a title is data, never parsed as markup.
+            Option(Content(f"{e.status if e.status is not None else '—':>3}  {e.title}"), id=e.key)
             for e in self.shown
         )
         if self.shown:
@@ -119,7 +120,12 @@ class GlossaryScreen(ModalScreen[None]):
                 self.query_one(widget_id, BulletList).set_items("", ())
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        entry = next(e for e in self.shown if e.key == event.option.id)
+        # Read the list as it is now: typing fast refills it between a highlight and its
+        # event, so the event's option may be one the filter has already removed.
+        index = self.query_one(OptionList).highlighted
+        if index is None or index >= len(self.shown):
+            return
+        entry = self.shown[index]
         self.query_one("#glossary-text", Static).update(entry_head(entry))
         self.query_one("#glossary-causes", BulletList).set_items("Likely causes", entry.causes)
         self.query_one("#glossary-next", BulletList).set_items("Next steps", entry.next_steps)

@@ -11,6 +11,9 @@ from textual.widgets.tree import TreeNode
 
 # Opening a 1,000-item array adds this many nodes at most, then one "… more" leaf.
 MAX_CHILDREN = 200
+# Nodes nest this deep at most: Tree lays out its open nodes recursively, and a hostile
+# body nests thousands of levels (the Body tab shows the rest).
+MAX_DEPTH = 100
 
 
 def _scalar(value: Any) -> Text:
@@ -32,6 +35,13 @@ def _summary(value: Any) -> str:
     return f"[…] {len(value)} items"
 
 
+def _depth(node: TreeNode[Any]) -> int:
+    depth = 0
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return depth
+
+
 class JsonTree(Tree[Any]):
     """Objects and arrays as expandable nodes; scalars as `key: value` leaves."""
 
@@ -39,7 +49,8 @@ class JsonTree(Tree[Any]):
     JsonTree { background: $surface; }
     """
 
-    def show(self, data: Any) -> None:
+    def show(self, data: Any, *, empty: str = "(no JSON body)") -> None:
+        """The tree of `data`; `empty` is what the root says when there is no JSON."""
         self.clear()
         self.root.data = data
         if isinstance(data, dict | list):
@@ -47,7 +58,7 @@ class JsonTree(Tree[Any]):
             self._fill(self.root, data)
             self.root.expand()
         else:
-            self.root.set_label(_scalar(data) if data is not None else "(no JSON body)")
+            self.root.set_label(_scalar(data) if data is not None else empty)
 
     def _fill(self, node: TreeNode[Any], value: Any) -> None:
         items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
@@ -60,11 +71,15 @@ class JsonTree(Tree[Any]):
                 label.append_text(
                     _scalar(child) if not isinstance(child, dict | list) else _empty(child)
                 )
-                node.add_leaf(label)
+                node.add_leaf(label, data=child)  # what the response's copy key copies
         if len(items) > MAX_CHILDREN:
             node.add_leaf(Text(f"… {len(items) - MAX_CHILDREN} more", style="dim italic"))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Any]) -> None:
         node = event.node
-        if node is not self.root and not node.children and isinstance(node.data, dict | list):
+        if node is self.root or node.children or not isinstance(node.data, dict | list):
+            return
+        if _depth(node) < MAX_DEPTH:
             self._fill(node, node.data)
+        else:
+            node.add_leaf(Text(f"… nested deeper than {MAX_DEPTH} levels", style="dim italic"))

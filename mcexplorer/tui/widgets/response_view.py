@@ -6,151 +6,35 @@ the status line shows at once.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from mcexplorer.core.http.links import Link, links_of
 from mcexplorer.tui.messages import LinkFollowed
 from mcexplorer.tui.widgets.json_tree import JsonTree
-from mcexplorer.tui.widgets.json_view import JsonView, pretty_lines
-from mcexplorer.tui.widgets.resource_map import collection_items
+from mcexplorer.tui.widgets.json_view import JsonView, TooDeep, decode_body
+from mcexplorer.tui.widgets.response_body import FormattedBody, Page, human_size
+from mcexplorer.tui.widgets.response_search import (
+    Copy,
+    ResponseSearch,
+    line_value,
+    value_text,
+    values_text,
+)
+from mcexplorer.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from mcexplorer.core.http.links import Link
     from mcexplorer.core.http.outcome import Outcome
-
-# Dotted names of a response for `fields=` suggestions: a few items show a collection's shape.
-_SAMPLED_ITEMS = 3
-
-
-def dotted_names(value: Any, prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    if isinstance(value, dict):
-        for key, child in value.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            names.add(name)
-            names |= dotted_names(child, name)
-    elif isinstance(value, list):
-        for child in value[:_SAMPLED_ITEMS]:
-            names |= dotted_names(child, prefix)
-    return names
-
-
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / (1024 * 1024):.1f} MB"
-
-
-@dataclass(frozen=True)
-class Page:
-    """Where a collection response sits: items offset..offset+shown of total."""
-
-    offset: int
-    count: int
-    shown: int
-    total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.offset > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + self.shown < self.total
-
-    def describe(self) -> str:
-        if not self.shown:
-            return f"none of {self.total}"
-        return f"{self.offset + 1}–{self.offset + self.shown} of {self.total}"
-
-
-def page_of(outcome: Outcome, data: Any) -> Page | None:
-    if outcome.request.method.upper() != "GET" or not isinstance(data, dict):
-        return None
-    total = data.get("total_items")
-    if not isinstance(total, int):
-        return None
-    query = outcome.request.query
-    try:
-        offset = int(query.get("offset", "0"))
-        count = int(query.get("count", "10"))
-    except ValueError:
-        return None
-    return Page(offset, count, len(collection_items(data)), total)
-
-
-def status_text(outcome: Outcome, *, mask_volatile: bool = False) -> Text:
-    """`200 OK  GET /lists  123 ms  4.5 KB  X-Request-Id …` for the status line."""
-    if outcome.status is None:
-        head = Text("no response", style="bold red")
-    else:
-        style = "bold green" if outcome.ok else "bold red"
-        head = Text(str(outcome.status), style=style)
-    if outcome.unknown_outcome:
-        head.append("  outcome unknown", style="bold #d7af5f")
-    elapsed = "… ms" if mask_volatile else f"{outcome.elapsed_ms:.0f} ms"
-    request_id = "…" if mask_volatile else (outcome.x_request_id or "none")
-    url = urlsplit(outcome.url)
-    target = url.path + (f"?{url.query}" if url.query else "")
-    head.append(f"  {outcome.method} {target}", style="bold")
-    head.append(f"  {elapsed}  {human_size(len(outcome.body))}", style="")
-    head.append(f"  id {request_id}", style="dim")
-    message_id = outcome.headers.get("x-message-id")  # MailerSend's handle on a sent email
-    if message_id:
-        head.append(f"  message {'…' if mask_volatile else message_id}", style="bold")
-    return head
-
-
-@dataclass(frozen=True)
-class FormattedBody:
-    """What the view needs from a body, worked out off the UI thread.
-
-    The decoded JSON itself is dropped here: a 1,000-member page is ~50,000 objects, and
-    keeping them would make every later garbage collection on the UI thread slower.
-    """
-
-    lines: list[str]
-    width: int
-    is_json: bool
-    links: list[Link]
-    page: Page | None
-    field_names: list[str]
-
-    @classmethod
-    def of(cls, outcome: Outcome) -> FormattedBody:
-        # The decoded body is acyclic and freed by reference counting as this returns, so
-        # the collector has nothing to find in it; paused, it never walks those objects
-        # while holding the GIL (that walk stalled the UI thread for 100+ ms).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            lines, width, data, is_json = pretty_lines(outcome.body)
-            formatted = cls(
-                lines,
-                width,
-                is_json,
-                links_of(data),
-                page_of(outcome, data),
-                sorted(dotted_names(data)) if is_json else [],
-            )
-            del data
-        finally:
-            if was_enabled:
-                gc.enable()
-        return formatted
 
 
 class ResponseView(Vertical):
@@ -158,15 +42,29 @@ class ResponseView(Vertical):
 
     DEFAULT_CSS = """
     ResponseView { height: 1fr; }
-    ResponseView #status-row { height: 1; padding: 0 1; }
-    ResponseView #status { width: 1fr; }
+    /* The pager shows over the first line's end, which the status line leaves free. */
+    ResponseView #status-row { height: auto; padding: 0 1; layers: line pager; }
+    ResponseView #status { layer: line; }
+    ResponseView #pager { layer: pager; dock: right; width: auto; height: 1; display: none; }
+    ResponseView #pager.-paged { display: block; }
     ResponseView #page { width: auto; padding: 0 1; color: $text-muted; }
-    ResponseView #status-row Button { min-width: 6; }
+    ResponseView #pager Button { min-width: 3; }
     ResponseView TabbedContent { height: 1fr; }
     ResponseView TabPane { padding: 0; }
     ResponseView #tab-headers { overflow-y: auto; }
     ResponseView #headers { padding: 0 1; }
+    ResponseView #body-notice { display: none; padding: 0 1; color: $warning; }
+    ResponseView #body-notice.-shown { display: block; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,ctrl+f", "search", "Search", id="response-search"),
+        Binding("n", "search_step(1)", "Next match", show=False),
+        Binding("N,shift+n", "search_step(-1)", "Previous match", show=False),
+        Binding("escape", "close_search", "Close search", show=False),
+        Binding("y", "copy", "Copy", id="response-copy"),
+        Binding("ctrl+y", "copy_body", "Copy body", id="response-copy-body", show=False),
+    ]
 
     @dataclass
     class Formatted(Message):
@@ -182,6 +80,7 @@ class ResponseView(Vertical):
     def __init__(self, *, id: str | None = None, mask_volatile: bool = False) -> None:
         super().__init__(id=id)
         self.outcome: Outcome | None = None
+        self.formatted: FormattedBody | None = None  # the shown outcome's, once formatted
         self.tree_shown_for: Outcome | None = None
         self.page: Page | None = None
         self.links: list[Link] = []
@@ -190,12 +89,11 @@ class ResponseView(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
-            yield Static(
-                "No request sent yet. Pick a resource or an operation, then Ctrl+S.", id="status"
-            )
-            yield Button("◀ prev", id="prev", compact=True, disabled=True)
-            yield Static("", id="page")
-            yield Button("next ▶", id="next", compact=True, disabled=True)
+            yield StatusLine(id="status", mask_volatile=self.mask_volatile)
+            with Horizontal(id="pager"):  # shown for a page of a collection only
+                yield Button("◀", id="prev", compact=True, disabled=True, tooltip="Previous page")
+                yield Static("", id="page")
+                yield Button("▶", id="next", compact=True, disabled=True, tooltip="Next page")
         # The tabs follow just after the first frame (`finish_layout`): building and
         # styling them held it back.
 
@@ -206,26 +104,26 @@ class ResponseView(Vertical):
             return AwaitComplete()
         self._tabs_mounted = True
         tabs = TabbedContent(id="response-tabs")
+        body = JsonView(id="json")
         for pane in (
-            TabPane("Body", JsonView(id="json"), id="tab-body"),
+            TabPane("Body", Static(id="body-notice", markup=False), body, id="tab-body"),
             TabPane("Tree", JsonTree("response", id="json-tree"), id="tab-tree"),
             TabPane("Headers", Static("", id="headers"), id="tab-headers"),
             TabPane("Links", OptionList(id="links"), id="tab-links"),
         ):
             tabs.compose_add_child(pane)  # what `with TabbedContent():` does in compose
-        return AwaitComplete(self.mount(tabs))
+        return AwaitComplete(self.mount(ResponseSearch(body, id="search"), tabs))
 
     @property
     def tabs_ready(self) -> bool:
         """The tabs and their contents are there to be queried."""
-        return len(self.query("#json, #json-tree, #headers, #links")) == 4
+        return len(self.query("#json, #json-tree, #headers, #links, #search")) == 5
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
         self.outcome = outcome
-        self.query_one("#status", Static).update(
-            status_text(outcome, mask_volatile=self.mask_volatile)
-        )
+        self.formatted = None
+        self.query_one(StatusLine).show(outcome)
         self.finish_layout()
         self._show_details(outcome)
 
@@ -251,8 +149,13 @@ class ResponseView(Vertical):
     def _formatted(self, outcome: Outcome, body: FormattedBody) -> None:
         if outcome is not self.outcome:
             return  # a newer response arrived while this one was formatted
+        self.formatted = body
         self.tree_shown_for = None
+        notice = self.query_one("#body-notice", Static)
+        notice.update(body.notice)
+        notice.set_class(bool(body.notice), "-shown")
         self.query_one(JsonView).set_lines(body.lines, body.width, is_json=body.is_json)
+        self.query_one(ResponseSearch).refresh_results(outcome.body)
         self.links = body.links
         link_list = self.query_one("#links", OptionList)
         link_list.clear_options()
@@ -261,30 +164,34 @@ class ResponseView(Vertical):
             for lk in self.links
         )
         self.page = page = body.page
+        self.query_one("#pager").set_class(page is not None, "-paged")
         self.query_one("#page", Static).update(page.describe() if page else "")
+        # Two 3-cell buttons, the page's padding and a space before them.
+        self.query_one(StatusLine).reserve = len(page.describe()) + 9 if page else 0
         self.query_one("#prev", Button).disabled = not (page and page.has_previous)
         self.query_one("#next", Button).disabled = not (page and page.has_next)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-tree":
-            self._build_tree(outcome)
+            self._build_tree(outcome, body.notice)
         self.post_message(self.Formatted(body.field_names))
 
     @on(TabbedContent.TabActivated, "#response-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-tree" and self.outcome is not None:
-            self._build_tree(self.outcome)
+        # Before the body is formatted, `_formatted` builds the tree when it is.
+        if event.pane.id == "tab-tree" and self.outcome and self.formatted:
+            self._build_tree(self.outcome, self.formatted.notice)
 
     @work(thread=True, exclusive=True, group="tree", description="build tree")
-    def _build_tree(self, outcome: Outcome) -> None:
+    def _build_tree(self, outcome: Outcome, notice: str) -> None:
         """The tree needs the decoded body, which is kept only while the tree shows it."""
         if self.tree_shown_for is outcome:
             return
-        data = outcome.json() if outcome.body else None
-        self.app.call_from_thread(self._show_tree, outcome, data)
+        data = None if notice else decode_body(outcome.body)
+        self.app.call_from_thread(self._show_tree, outcome, data, notice)
 
-    def _show_tree(self, outcome: Outcome, data: Any) -> None:
+    def _show_tree(self, outcome: Outcome, data: Any, notice: str) -> None:
         if outcome is self.outcome:
             self.tree_shown_for = outcome
-            self.query_one(JsonTree).show(data)
+            self.query_one(JsonTree).show(data, empty=notice or "(no JSON body)")
 
     @on(OptionList.OptionSelected, "#links")
     def _link_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -311,3 +218,68 @@ class ResponseView(Vertical):
         offset = max(0, page.offset + direction * page.count)
         self.post_message(self.PageRequested(offset, page.count))
         return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "copy", "copy_body"):
+            return self.formatted is not None
+        if action == "search_step":
+            return self.tabs_ready and bool(self.query_one(ResponseSearch).matches)
+        if action == "close_search":  # else Escape goes on to the screen
+            return self.tabs_ready and self.query_one(ResponseSearch).is_open
+        return True
+
+    def action_search(self) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-body"
+        self.query_one(ResponseSearch).open()
+
+    def action_search_step(self, direction: int) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-body"
+        self.query_one(ResponseSearch).action_step(direction)
+
+    def action_close_search(self) -> None:
+        self.query_one(ResponseSearch).action_close()
+
+    def action_copy(self) -> None:
+        """Copy what is chosen: a path search's values, the tree's node, or the value on
+        the body's cursor line (a click or the current match puts it there)."""
+        search = self.query_one(ResponseSearch)
+        tree = self.query_one(JsonTree)
+        try:
+            if search.is_open and search.values:
+                count = len(search.values)
+                what = f"{count} value{'s' if count != 1 else ''} at {search.query_text.strip()}"
+                self._copy(values_text(search.values), what)
+            elif self.query_one("#response-tabs", TabbedContent).active == "tab-tree" and (
+                tree.cursor_node is not None and tree.cursor_node.data is not None
+            ):
+                self._copy(value_text(tree.cursor_node.data), "the tree's value")
+            elif (line := self.query_one(JsonView).cursor_line) is not None:
+                text = self.query_one(JsonView).lines[line]
+                self._copy(line_value(text), f"the value on line {line + 1}")
+            else:
+                self.notify(
+                    "Nothing chosen to copy: click a line, search with / or pick a node in"
+                    " the Tree tab. Ctrl+Y copies the whole body.",
+                    severity="warning",
+                )
+        except TooDeep:
+            self.notify("That value nests too deeply to copy as JSON.", severity="warning")
+
+    def action_copy_body(self) -> None:
+        self._copy(self.query_one(JsonView).text, "the whole body")
+
+    @on(Copy)
+    def _copy_message(self, message: Copy) -> None:
+        message.stop()
+        self._copy(message.text, message.what)
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        size = human_size(len(text.encode("utf-8")))
+        # No markup: `what` may quote a search such as members[0].
+        self.notify(f"Copied {what} ({size}).", timeout=4, markup=False)
+
+    @on(ResponseSearch.Closed)
+    def _search_closed(self, message: ResponseSearch.Closed) -> None:
+        message.stop()
+        self.query_one(JsonView).focus()
