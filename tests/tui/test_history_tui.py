@@ -27,9 +27,11 @@ from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.history import HistoryScreen
 from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome, not_found
+from tests.tui.waiting import wait_until
 
 SIZE = (120, 40)
 FIXED_NOW = datetime(2024, 5, 1, 12, 0, 5, tzinfo=UTC)
@@ -214,7 +216,22 @@ def test_snapshot_history_with_a_404_open(
     )
     store.record(not_found(), base_url="https://us6.api.mailchimp.com/3.0/")
 
+    def the_404_is_open(app: HistoryHost) -> bool:
+        screen = app.screen
+        if not isinstance(screen, HistoryScreen):
+            return False
+        panel = screen.query_one(ProblemPanel)
+        body = screen.query_one(JsonView)
+        return (
+            screen.query_one(DataTable).row_count == 2
+            and screen.shown is not None
+            and screen.shown.outcome.status == 404
+            and panel.display
+            and panel.problem is not None
+            and "Resource Not Found" in body.text
+        )
+
     async def open_the_404(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await wait_until(pilot, lambda: the_404_is_open(pilot.app), "the 404, its panel and body")
 
     assert snap_compare(HistoryHost(store), terminal_size=SIZE, run_before=open_the_404)

@@ -17,6 +17,7 @@ from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.accounts import AccountsScreen, ConfirmRemove, ProfileSelected
 from tests.memory_keyring import MemoryKeyring
 from tests.tui.apps.widget_hosts import FAKE_KEY, ScreenHost, screen_text, steady_cursor
+from tests.tui.waiting import wait_until
 
 OTHER_KEY = "fedcba9876543210fedcba9876543210-us19"
 
@@ -290,7 +291,7 @@ def test_snapshot_accounts_with_one_profile(snap_compare) -> None:  # type: igno
     accounts.add("work", Credentials.api_key(FAKE_KEY))
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-        await wait(pilot, pilot.app)
+        await wait_until(pilot, lambda: rows(pilot.app) and "work" in rows(pilot.app)[0], "the row")
         await steady_cursor(pilot)
 
     assert snap_compare(host(accounts), terminal_size=(100, 30), run_before=ready)
