@@ -19,11 +19,12 @@ def launch(args: argparse.Namespace) -> int:
     # Imported here so other commands never pay for Textual.
     from mcexplorer.tui.app import ExplorerApp
 
-    ExplorerApp(
+    app = ExplorerApp(
         sandbox=bool(args.sandbox),
         provider=args.tui_provider,
         profile=args.profile,
         collections_dir=args.tui_collection,
         history=not args.tui_no_history,
-    ).run()
-    return 0
+    )
+    app.run()
+    return app.return_code or 0  # a crash: 1 (the app printed where its log is)

@@ -73,6 +73,7 @@ class ExplorerApp(App[None]):
         self.explorer.history_enabled = history
         self._initial_target = target
         self.server: SandboxServer | None = None
+        self.crash_log: Path | None = None
 
     def get_default_screen(self) -> ExplorerScreen:
         return self.explorer
@@ -148,3 +149,34 @@ class ExplorerApp(App[None]):
     def on_unmount(self) -> None:
         if self.server is not None:
             self.server.stop()
+
+    # ----- crashing --------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's crash report prints local variables (a key can be one of them): keep
+        its exit status (1), print one scrubbed line instead, and the path of a log."""
+        super()._handle_exception(error)
+        if self.crash_log is not None:
+            return  # the first error is the one that matters; later ones follow from it
+        from rich.text import Text
+
+        from mcexplorer.core.crash_log import describe, write_crash_log
+
+        secrets = self._secrets()
+        self.crash_log = write_crash_log(error, secrets)
+        where = f"Crash log: {self.crash_log}" if self.crash_log else "No crash log was written."
+        self._exit_renderables[:] = [
+            Text(f"mcexplorer crashed: {describe(error, secrets)}\n{where}", style="bold red")
+        ]
+
+    def _secrets(self) -> list[str]:
+        """Every secret this session knows, to take out of a crash report."""
+        from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
+
+        found = [self.environ.get(name, "") for name in (MAILCHIMP_ENV, MAILERSEND_ENV)]
+        target = self.explorer.target or self._initial_target
+        if target is not None and target.credentials is not None:
+            found.append(target.credentials.secret)
+        if self.server is not None:
+            found.append(self.server.demo_key)
+        return [secret for secret in found if secret]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 import httpx
@@ -9,10 +10,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+from mcexplorer.cli import build_parser
+from mcexplorer.commands.tui import launch
+from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
+from tests.tui.apps.widget_hosts import FAKE_KEY
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -48,3 +53,25 @@ async def test_no_profile_shows_first_run_and_the_sandbox_choice_connects() -> N
         assert app.screen is app.explorer
         assert app.server is not None
         assert app.explorer.query_one(AccountHeader).healthy is True
+
+
+def test_a_crash_exits_non_zero_and_names_a_log_without_secrets(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secret = "not-shaped-like-a-key-but-secret-0042"  # only exact scrubbing catches it
+    monkeypatch.setenv("MAILCHIMP_API_KEY", secret)
+
+    def boom(self: ExplorerApp) -> None:
+        raise RuntimeError(f"boom with {secret} and {FAKE_KEY}")
+
+    monkeypatch.setattr(ExplorerApp, "on_mount", boom)
+    monkeypatch.setattr(ExplorerApp, "run", lambda self: asyncio.run(self.run_async(headless=True)))
+    args = build_parser(with_commands=False).parse_args([])
+    assert launch(args) == 1
+    err = capfd.readouterr().err
+    assert "mcexplorer crashed: RuntimeError: boom with [redacted] and [redacted]" in err
+    logs = list(crash_dir().glob("crash-*.log"))
+    assert len(logs) == 1 and f"Crash log: {logs[0]}" in err.replace("\n", "")
+    text = logs[0].read_text("utf-8")
+    assert "RuntimeError" in text and "in boom" in text  # the traceback, scrubbed
+    assert secret not in text + err and FAKE_KEY not in text + err
