@@ -235,3 +235,13 @@ def test_snapshot_history_with_a_404_open(
         await wait_until(pilot, lambda: the_404_is_open(pilot.app), "the 404, its panel and body")
 
     assert snap_compare(HistoryHost(store), terminal_size=SIZE, run_before=open_the_404)
+
+
+
+async def test_keys_on_an_empty_table_do_not_crash(tmp_path: Path) -> None:
+    app = HistoryHost(HistoryStore(tmp_path / "empty.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "up", "pagedown", "end", "home", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and app.screen.shown is None

@@ -181,6 +181,8 @@ class HistoryScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row < 0:  # the table was emptied (Textual sends no row key then)
+            return
         entry = self.entries.get(int(event.row_key.value or 0))
         if entry is not None and entry is not self.shown:
             self.open_entry(entry)
