@@ -37,8 +37,9 @@ EVERYDAY_KEYS = (
     "space",
     *"aeqrsuvx/1",
 )
-KEYS_PER_RUN = 250
-SEEDS = (1, 2, 3, 4)
+KEYS_PER_RUN = 200
+BURST = 6  # keys sent at once, as fast typing does, before the app catches up
+SEEDS = (1, 2, 3)
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,15 @@ async def test_everyday_keys_never_crash_the_app(
         collections_dir=tmp_path / "collections",
         environ={},
     )
-    keys = random.Random(seed).choices(EVERYDAY_KEYS, k=KEYS_PER_RUN)
+    rng = random.Random(seed)
+    keys = rng.choices(EVERYDAY_KEYS, k=KEYS_PER_RUN)
     async with app.run_test(size=(120, 40)) as pilot:
-        for n, key in enumerate(keys):
-            await pilot.press(key)
-            if n % 25 == 0:  # now and then let the sends and loads land mid-stream
+        sent = 0
+        while sent < len(keys):
+            burst = rng.randint(1, BURST)
+            await pilot.press(*keys[sent : sent + burst])  # waits for the screen once
+            sent += burst
+            if rng.random() < 0.1:  # now and then let the sends and loads land mid-stream
                 await settle_workers(pilot)
         await settle_workers(pilot)
         assert app.is_running, f"seed {seed}: the app stopped"
