@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 
 from mcexplorer.tui.messages import LayoutFinished
@@ -80,6 +81,13 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+
+    def pop_screen(self) -> AwaitComplete:
+        """Never pop the explorer: a close that arrives late (keys typed fast, a dialog of
+        another screen) must not end in ScreenStackError."""
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete()  # nothing to await
+        return super().pop_screen()
 
     @on(LayoutFinished)
     def _connect(self) -> None:

@@ -15,6 +15,7 @@ from mcexplorer.commands.tui import launch
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
+from mcexplorer.tui.screens.help import HelpScreen
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from tests.tui.apps.widget_hosts import FAKE_KEY
@@ -75,3 +76,23 @@ def test_a_crash_exits_non_zero_and_names_a_log_without_secrets(
     text = logs[0].read_text("utf-8")
     assert "RuntimeError" in text and "in boom" in text  # the traceback, scrubbed
     assert secret not in text + err and FAKE_KEY not in text + err
+
+
+async def test_closing_a_screen_twice_or_popping_the_explorer_does_not_crash() -> None:
+    app = ExplorerApp(environ={}, target=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        while app.screen is not app.explorer:  # the first-run screen (no profile here)
+            app.screen.dismiss(None)
+            await pilot.pause()
+        await pilot.press("f1")
+        await _settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_screen.action_close()
+        help_screen.action_close()  # a second Escape that reached it before it closed
+        await _settle(pilot)
+        app.pop_screen()
+        await pilot.press("escape", "escape")
+        await _settle(pilot)
+        assert app.screen is app.explorer and app.is_running

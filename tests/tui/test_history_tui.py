@@ -237,7 +237,6 @@ def test_snapshot_history_with_a_404_open(
     assert snap_compare(HistoryHost(store), terminal_size=SIZE, run_before=open_the_404)
 
 
-
 async def test_keys_on_an_empty_table_do_not_crash(tmp_path: Path) -> None:
     app = HistoryHost(HistoryStore(tmp_path / "empty.sqlite3"))
     async with app.run_test(size=SIZE) as pilot:

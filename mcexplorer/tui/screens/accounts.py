@@ -41,6 +41,7 @@ from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")
@@ -125,10 +126,10 @@ class ConfirmRemove(ModalScreen[bool]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "remove")
+        dismiss_once(self, event.button.id == "remove")
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        dismiss_once(self, answer)
 
 
 class AccountsScreen(Screen[str | None]):
@@ -357,7 +358,7 @@ class AccountsScreen(Screen[str | None]):
         self.active = name
         # To the app: this screen is gone by the time a bubbling message would leave it.
         self.app.post_message(ProfileSelected(name))
-        self.dismiss(name)
+        dismiss_once(self, name)
 
     def action_make_default(self) -> None:
         name = self._selected_or_say()
@@ -420,7 +421,7 @@ class AccountsScreen(Screen[str | None]):
         if not form.has_class("-hidden") and not self.start_adding:
             self._close_form()
         else:
-            self.dismiss(None)
+            dismiss_once(self, None)
 
     # -- the add form ----------------------------------------------------------------------
 
@@ -445,7 +446,7 @@ class AccountsScreen(Screen[str | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         if self.start_adding:
-            self.dismiss(None)
+            dismiss_once(self, None)
         else:
             self._close_form()
 

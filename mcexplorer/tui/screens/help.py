@@ -12,6 +12,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from mcexplorer.tui.screens.closing import dismiss_once
+
 HELP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "help.md"
 
 # Which help section a widget (or any of its ancestors) belongs to, by class name.
@@ -72,4 +74,4 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(self.markdown)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        dismiss_once(self, None)

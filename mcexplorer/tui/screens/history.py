@@ -28,6 +28,7 @@ from mcexplorer.core.history.store import HistoryEntry, HistoryError, HistoryFil
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -216,7 +217,7 @@ class HistoryScreen(Screen[None]):
         entry = self._need_entry()
         if entry is None or self.on_resend is None:
             return
-        self.dismiss()
+        dismiss_once(self)
         self.on_resend(entry.outcome.request)
 
     @on(Button.Pressed, "#save")
@@ -254,4 +255,4 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-path", Input).focus()
 
     def action_close(self) -> None:
-        self.dismiss()
+        dismiss_once(self)
