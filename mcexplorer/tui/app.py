@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import App
@@ -27,8 +28,27 @@ if TYPE_CHECKING:
 
     from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.clock import Clock
-    from mcexplorer.sandbox.server import SandboxServer
+    from mcexplorer.core.problems.glossary import Glossary
     from mcexplorer.tui.screens.first_run import FirstRunChoice
+
+
+class RunningSandbox(Protocol):
+    """A sandbox server the app connects to: in a thread here, or in a child process."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def api_url(self) -> str: ...
+    @property
+    def demo_key(self) -> str: ...
+    def stop(self) -> None: ...
+
+
+class StartingSandbox(RunningSandbox, Protocol):
+    def wait_ready(self) -> None:
+        """Block until it listens (RuntimeError: it could not start)."""
 
 
 class ExplorerApp(App[None]):
@@ -43,6 +63,7 @@ class ExplorerApp(App[None]):
         self,
         *,
         sandbox: bool = False,
+        sandbox_process: StartingSandbox | None = None,
         provider: str = "mailchimp",
         profile: str | None = None,
         target: Target | None = None,
@@ -56,8 +77,11 @@ class ExplorerApp(App[None]):
     ) -> None:
         """`target` connects straight away (tests); else `sandbox` or the profile decide.
 
-        `provider` is the API the sandbox imitates; `wall_clock` drives the MailerSend
-        gauge's countdowns and `engine_clock` the attempt timings (both fixed in snapshots)."""
+        `sandbox_process` is a sandbox already starting elsewhere (`mcexplorer --sandbox`
+        starts one in a child process before Textual is imported); without it `sandbox`
+        starts one in a thread. `provider` is the API the sandbox imitates; `wall_clock`
+        drives the MailerSend gauge's countdowns and `engine_clock` the attempt timings
+        (both fixed in snapshots)."""
         super().__init__()
         self.sandbox = sandbox
         self.provider = provider
@@ -73,7 +97,9 @@ class ExplorerApp(App[None]):
         self.explorer.collections_dir = collections_dir  # None: the user data dir
         self.explorer.history_enabled = history
         self._initial_target = target
-        self.server: SandboxServer | None = None
+        self.server: RunningSandbox | None = None
+        self._sandbox_process = sandbox_process
+        self._first_frame = threading.Event()
         self.crash_log: Path | None = None
 
     def get_default_screen(self) -> ExplorerScreen:
@@ -81,6 +107,11 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        if self._sandbox_process is not None:
+            # Content first: the map fills as soon as the sandbox answers, while the
+            # explorer finishes its layout (the sandbox started before Textual was imported).
+            self._await_sandbox(self._sandbox_process)
+            self.call_after_refresh(self._first_frame.set)
 
     def pop_screen(self) -> AwaitComplete:
         """Never pop the explorer: a close that arrives late (keys typed fast, a dialog of
@@ -98,10 +129,38 @@ class ExplorerApp(App[None]):
         # Only now: the sandbox's start (uvicorn, Starlette) holds the GIL for ~100 ms.
         if self._initial_target is not None:
             self.explorer.connect(self._initial_target)
+        elif self._sandbox_process is not None:
+            pass  # connected (or connecting) since the first frame: see on_mount
         elif self.sandbox:
             self._start_sandbox()
         else:
             self._open_profile(self.profile)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def _await_sandbox(self, process: StartingSandbox) -> None:
+        from mcexplorer.core.accounts.keys import Provider
+        from mcexplorer.core.accounts.target import Target
+
+        try:
+            process.wait_ready()  # reading a pipe: the GIL is free for the first frame
+        except RuntimeError as exc:  # the child's own words: a port, a missing module
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
+            return
+        self._first_frame.wait()
+        # The engine's modules (httpx, SQLite) load here, not on the UI thread; and the
+        # glossary, so the session explains problems with it from the first request.
+        import mcexplorer.core.session.session  # noqa: F401
+        from mcexplorer.core.problems.glossary import Glossary
+
+        glossary = Glossary.load()
+        self.server = process
+        target = Target.for_sandbox(Provider(self.provider), process.demo_key, process.api_url)
+        self.call_from_thread(self._connect_early, target, glossary)
+
+    def _connect_early(self, target: Target, glossary: Glossary) -> None:
+        if self.explorer.glossary is None:
+            self.explorer.glossary = glossary
+        self.explorer.connect(target)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _start_sandbox(self) -> None:
@@ -157,6 +216,8 @@ class ExplorerApp(App[None]):
     def on_unmount(self) -> None:
         if self.server is not None:
             self.server.stop()
+        if self._sandbox_process is not None and self._sandbox_process is not self.server:
+            self._sandbox_process.stop()  # it never became ready
 
     # ----- crashing --------------------------------------------------------------------
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
+import threading
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -12,6 +17,7 @@ from textual.worker import WorkerCancelled
 
 from mcexplorer.cli import build_parser
 from mcexplorer.commands.tui import launch
+from mcexplorer.commands.tui_sandbox import SandboxProcess
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
@@ -19,6 +25,7 @@ from mcexplorer.tui.screens.help import HelpScreen
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from tests.tui.apps.widget_hosts import FAKE_KEY
+from tests.tui.waiting import wait_until
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -96,3 +103,100 @@ async def test_closing_a_screen_twice_or_popping_the_explorer_does_not_crash() -
         await pilot.press("escape", "escape")
         await _settle(pilot)
         assert app.screen is app.explorer and app.is_running
+
+
+class RecordedSandbox(SandboxProcess):
+    """The real child process, remembered so the test can look at it afterwards."""
+
+    started: ClassVar[list[RecordedSandbox]] = []
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(provider)
+        self.started.append(self)
+
+
+def _launch_headless(monkeypatch: pytest.MonkeyPatch, auto_pilot: object) -> int:
+    RecordedSandbox.started.clear()
+    monkeypatch.setattr("mcexplorer.commands.tui.SandboxProcess", RecordedSandbox)
+    monkeypatch.setattr(
+        ExplorerApp,
+        "run",
+        lambda self: asyncio.run(self.run_async(headless=True, auto_pilot=auto_pilot)),
+    )
+    return launch(build_parser(with_commands=False).parse_args(["--sandbox"]))
+
+
+def _gone(sandbox: SandboxProcess) -> bool:
+    with contextlib.suppress(httpx.ConnectError):
+        httpx.get(sandbox.url + "/_sandbox/stats", timeout=2)
+        return False
+    return sandbox._process.poll() is not None
+
+
+def test_the_sandbox_child_serves_on_loopback_and_q_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, object] = {}
+
+    async def browse_then_quit(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ExplorerApp)
+        await wait_until(pilot, lambda: bool(_map_labels(app)), "the map's content")
+        seen["labels"] = _map_labels(app)
+        seen["stats"] = httpx.get(RecordedSandbox.started[0].url + "/_sandbox/stats").json()
+        await pilot.press("ctrl+q")
+
+    assert _launch_headless(monkeypatch, browse_then_quit) == 0
+    [sandbox] = RecordedSandbox.started
+    assert sandbox.url.startswith("http://127.0.0.1:")
+    assert "lists" in seen["labels"]  # type: ignore[operator]
+    assert seen["stats"]  # the app's GET / reached the child
+    assert _gone(sandbox)
+
+
+def test_a_crash_stops_the_sandbox_child_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def crash(pilot: Pilot[None]) -> None:
+        await wait_until(pilot, lambda: bool(RecordedSandbox.started[0].url), "the sandbox")
+
+        def boom() -> None:
+            raise RuntimeError("crash while the sandbox runs")
+
+        pilot.app.call_later(boom)  # raised in the app's loop, as a real crash is
+        await pilot.pause()
+
+    assert _launch_headless(monkeypatch, crash) == 1
+    [sandbox] = RecordedSandbox.started
+    assert _gone(sandbox)
+
+
+def test_the_sandbox_child_stops_when_its_parent_dies_without_cleaning_up() -> None:
+    parent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; from mcexplorer.commands.tui_sandbox import SandboxProcess; "
+            "p = SandboxProcess('mailchimp'); p.wait_ready(); "
+            "print(p.pid, p.url, flush=True); os._exit(9)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert parent.returncode == 9
+    pid, url = parent.stdout.split()
+    for _ in range(500):  # its stdin closed with the parent: it stops its server and exits
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            break
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(int(pid), os.WNOHANG)
+        threading.Event().wait(0.02)
+    else:
+        raise AssertionError("the sandbox child outlived its parent")
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/_sandbox/stats", timeout=2)
+
+
+def _map_labels(app: ExplorerApp) -> list[str]:
+    return [str(n.label) for n in app.explorer.query_one(ResourceMap).root.children]
