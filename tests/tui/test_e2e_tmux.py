@@ -76,7 +76,35 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
 
 
-def test_browse_to_lists_and_send(terminal: Terminal) -> None:
+def _line_of(screen: str, text: str, after: int = 0) -> int:
+    lines = screen.splitlines()
+    return next(i for i, line in enumerate(lines) if i >= after and text in line)
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(todo.pop())], capture_output=True, text=True
+        )
+        children = {int(p) for p in out.stdout.split()}
+        found |= children
+        todo.extend(children)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_first_journey_lists_audience_members_then_quit_leaves_nothing(
+    terminal: Terminal,
+) -> None:
     # The pane may start at 80x24 and be resized: wait for the full-width header.
     screen = terminal.wait_for(
         lambda s: "Everything's Chimpy" in s and "-us6" in s, "the header after the ping"
@@ -92,5 +120,22 @@ def test_browse_to_lists_and_send(terminal: Terminal) -> None:
     # The status line shows first; the body follows once formatted off the UI thread.
     screen = terminal.wait_for(lambda s: '"lists": [' in s, "the response body")
     assert "200  GET /3.0/lists" in screen
+    # On into the first audience, then its members (the cursor is still on "lists").
+    screen = terminal.wait_for(lambda s: "Weekly Readers" in s, "the audiences")
+    at = _line_of(screen, "▼ lists")
+    terminal.keys(*["Down"] * (_line_of(screen, "Weekly Readers", at) - at), "Enter")
+    screen = terminal.wait_for(lambda s: "merge-fields" in s, "the audience opened")
+    at = _line_of(screen, "Weekly Readers")
+    terminal.keys(*["Down"] * (_line_of(screen, " members", at) - at), "Enter")
+    screen = terminal.wait_for(lambda s: "jonas.elmsworth" in s, "the first members")
+    assert "more… (10 of" in screen
+    # Quitting stops the app and the sandbox it started: nothing is left running.
+    app_pid = int(terminal.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+    started = _descendants(app_pid) | {app_pid}
+    assert len(started) >= 2  # the app and its sandbox child
     terminal.keys("C-q")
     terminal.wait_for(lambda s: "Everything's Chimpy" not in s, "the app to quit")
+    deadline = time.monotonic() + WAIT_S
+    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in started if _alive(pid)]
