@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from mcexplorer.core.accounts.profiles import Accounts
     from mcexplorer.core.accounts.target import Target
     from mcexplorer.core.clock import Clock
     from mcexplorer.core.problems.glossary import Glossary
+    from mcexplorer.tui.screens.accounts import AccountsScreen
     from mcexplorer.tui.screens.first_run import FirstRunChoice
 
 
@@ -101,6 +103,7 @@ class ExplorerApp(App[None]):
         self._sandbox_process = sandbox_process
         self._first_frame = threading.Event()
         self.crash_log: Path | None = None
+        self.accounts: Accounts | None = None
 
     def get_default_screen(self) -> ExplorerScreen:
         return self.explorer
@@ -181,8 +184,10 @@ class ExplorerApp(App[None]):
         from mcexplorer.core.accounts.target import TargetError, resolve_target
 
         try:
-            accounts = Accounts()
-            target = resolve_target(accounts, profile=name, environ=self.environ)
+            # One Accounts for the whole session: a memory-only profile lives in it.
+            if self.accounts is None:
+                self.accounts = Accounts()
+            target = resolve_target(self.accounts, profile=name, environ=self.environ)
         except (TargetError, ProfileError) as exc:
             if name is not None:
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
@@ -193,23 +198,26 @@ class ExplorerApp(App[None]):
     def _first_run(self) -> None:
         from mcexplorer.tui.screens.first_run import FirstRunScreen
 
-        self.push_screen(FirstRunScreen(self.environ), self._first_run_done)
+        screen = FirstRunScreen(self.environ, accounts=self.accounts)
+        self.push_screen(screen, lambda choice: self._first_run_done(choice, screen.added))
 
-    def _first_run_done(self, choice: FirstRunChoice | None) -> None:
+    def _first_run_done(self, choice: FirstRunChoice | None, added: str | None) -> None:
         from mcexplorer.tui.screens.first_run import FirstRunChoice
 
         if choice is FirstRunChoice.SANDBOX:
             self.sandbox = True
             self._start_sandbox()
         elif choice is not None:
-            self._open_profile(None)  # the new default profile, or the environment's key
+            self._open_profile(added)  # the profile just added, or the environment's key
 
     def action_accounts(self) -> None:
         from mcexplorer.tui.screens.accounts import AccountsScreen
 
-        self.push_screen(AccountsScreen(env=self.environ), self._account_chosen)
+        screen = AccountsScreen(self.accounts, env=self.environ)
+        self.push_screen(screen, lambda name: self._account_chosen(name, screen))
 
-    def _account_chosen(self, name: str | None) -> None:
+    def _account_chosen(self, name: str | None, screen: AccountsScreen) -> None:
+        self.accounts = self.accounts or screen.accounts  # it may have loaded them first
         if name is not None:
             self._open_profile(name)
 

@@ -200,3 +200,40 @@ def test_the_sandbox_child_stops_when_its_parent_dies_without_cleaning_up() -> N
 
 def _map_labels(app: ExplorerApp) -> list[str]:
     return [str(n.label) for n in app.explorer.query_one(ResourceMap).root.children]
+
+
+async def test_first_run_without_a_keyring_keeps_a_memory_only_key_and_connects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    import keyring.backends.fail
+    from textual.widgets import Input, Select
+
+    from mcexplorer.core.accounts.secrets import StoreKind
+    from mcexplorer.sandbox.server import SandboxServer
+    from mcexplorer.tui.screens.accounts import AccountsScreen
+
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.fail.Keyring)
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    with SandboxServer(seed=0) as server:
+        app = ExplorerApp(environ={})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, FirstRunScreen), "first run")
+            await pilot.press("a")
+            await wait_until(pilot, lambda: isinstance(app.screen, AccountsScreen), "the form")
+            form = app.screen
+            store = form.query_one("#add-store", Select)
+            await wait_until(pilot, lambda: store.value == StoreKind.MEMORY.value, "no keyring")
+            form.query_one("#add-name", Input).value = "trial"
+            form.query_one("#add-secret", Input).value = server.demo_key
+            form.query_one("#add-base-url", Input).value = server.api_url
+            await pilot.click("#save")
+            await wait_until(
+                pilot,
+                lambda: app.screen is app.explorer and app.explorer.session is not None,
+                "the explorer, connected",
+            )
+            header = app.explorer.query_one(AccountHeader)
+            await wait_until(pilot, lambda: header.healthy is True, "the ping")
+            assert "trial" in header.profile and server.demo_key not in header.profile
+            assert server.stats()["requests"] >= 2  # GET / and /ping with the memory key

@@ -73,6 +73,7 @@ class FirstRunScreen(Screen[FirstRunChoice]):
         super().__init__()
         self.env = os.environ if env is None else env
         self.accounts = accounts
+        self.added: str | None = None  # the profile saved from "Add a key", to open next
 
     def compose(self) -> ComposeResult:
         has_env, env_line = env_status(self.env)
@@ -118,4 +119,5 @@ class FirstRunScreen(Screen[FirstRunChoice]):
     def _accounts_closed(self, selected: str | None) -> None:
         # Backing out without saving a profile leaves the choices on screen.
         if selected is not None:
+            self.added = selected
             dismiss_once(self, FirstRunChoice.ADD_KEY)
