@@ -193,7 +193,20 @@ class ExplorerApp(App[None]):
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             self.call_from_thread(self._first_run)
             return
-        self.call_from_thread(self.explorer.connect, target)
+        self.call_from_thread(self._connect_profile, target, self.accounts)
+
+    def _connect_profile(self, target: Target, accounts: Accounts) -> None:
+        """Connect, and flag a key that is not in the keyring (the README promises it)."""
+        from mcexplorer.core.accounts.secrets import StoreKind
+        from mcexplorer.tui.widgets.header import AccountHeader
+
+        self.explorer.connect(target)
+        profile = accounts.get(target.profile) if target.profile else None
+        from_profile = profile is not None and not target.label.startswith("$")
+        header = self.explorer.query_one(AccountHeader)
+        store = accounts.store(profile.store) if profile and from_profile else None
+        header.store_flag = store.badge if store else None
+        header.store_insecure = store is not None and store.kind is StoreKind.INSECURE_FILE
 
     def _first_run(self) -> None:
         from mcexplorer.tui.screens.first_run import FirstRunScreen

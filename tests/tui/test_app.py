@@ -237,3 +237,25 @@ async def test_first_run_without_a_keyring_keeps_a_memory_only_key_and_connects(
             await wait_until(pilot, lambda: header.healthy is True, "the ping")
             assert "trial" in header.profile and server.demo_key not in header.profile
             assert server.stats()["requests"] >= 2  # GET / and /ping with the memory key
+
+
+async def test_the_header_flags_a_profile_whose_key_is_stored_unencrypted() -> None:
+    from mcexplorer.core.accounts.keys import Credentials
+    from mcexplorer.core.accounts.profiles import Accounts
+    from mcexplorer.core.accounts.secrets import StoreKind
+    from mcexplorer.sandbox.server import SandboxServer
+
+    with SandboxServer(seed=0) as server:
+        Accounts().add(
+            "laptop",
+            Credentials.api_key(server.demo_key),
+            base_url=server.api_url,
+            store=StoreKind.INSECURE_FILE,
+        )
+        app = ExplorerApp(environ={})
+        async with app.run_test(size=(160, 40)) as pilot:
+            header = app.explorer.query_one(AccountHeader)
+            await wait_until(pilot, lambda: header.healthy is True, "connected to 'laptop'")
+            line = str(header.render())
+            assert "profile 'laptop'" in line and "INSECURE: key stored unencrypted" in line
+            assert server.demo_key not in line

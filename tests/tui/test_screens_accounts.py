@@ -355,3 +355,20 @@ async def test_a_keyring_that_never_answers_times_out(tmp_path: Path) -> None:
         error = str(screen(app).query_one("#add-error", Static).content)
         assert "did not answer within 0.2 s" in error and rows(app) == []
     stuck.release.set()
+
+
+async def test_with_no_account_only_add_is_enabled() -> None:
+    app = host(Accounts())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(pilot, app)
+        buttons = {b.id: b.disabled for b in screen(app).query("#accounts-buttons Button")}
+        assert buttons == {
+            "use": True,
+            "verify": True,
+            "make_default": True,
+            "remove": True,
+            "add": False,
+        }
+        await submit_form(pilot, app, "work", FAKE_KEY)
+        await wait(pilot, app)
+        assert not screen(app).query_one("#use", Button).disabled

@@ -303,6 +303,8 @@ class AccountsScreen(Screen[str | None]):
         badge = self.query_one("#accounts-badge", Static)
         badge.update(" · ".join(sorted(b for b in badges if b)))
         badge.set_class(not any(badges), "-hidden")
+        for button in self.query("#accounts-buttons Button").results(Button):
+            button.disabled = not profiles and button.id != "add"  # nothing to act on
         if not profiles:
             self._status("No account saved yet: press a to add one.")
         elif current in {p.name for p in profiles}:
