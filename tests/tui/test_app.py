@@ -21,7 +21,7 @@ from mcexplorer.commands.tui_sandbox import SandboxProcess
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
-from mcexplorer.tui.screens.help import HelpScreen
+from mcexplorer.tui.screens.help import HelpScreen, key_label
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from tests.tui.apps.widget_hosts import FAKE_KEY
@@ -259,3 +259,31 @@ async def test_the_header_flags_a_profile_whose_key_is_stored_unencrypted() -> N
             line = str(header.render())
             assert "profile 'laptop'" in line and "INSECURE: key stored unencrypted" in line
             assert server.demo_key not in line
+
+
+async def test_f1_lists_every_key_of_the_explorer_as_bound() -> None:
+    from tests.tui.apps.widget_hosts import screen_text
+
+    app = ExplorerApp(environ={})
+    async with app.run_test(size=(120, 60)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, FirstRunScreen), "first run")
+        app.screen.dismiss(None)
+        await wait_until(pilot, lambda: app.screen is app.explorer, "the explorer")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        listed = {row.key: row.action for row in help_screen.keys}
+        # Every key of the explorer, shown in the footer or not.
+        bound = {key for key, _ in app.explorer._bindings}
+        assert {key_label(key) for key in bound} <= set(listed)
+        for key, what in [
+            ("F7", "Import"),
+            ("F4", "Save"),
+            ("F6", "History"),
+            ("Ctrl+S", "Send"),
+            ("Ctrl+Q", "Quit"),
+        ]:
+            assert listed[key] == what
+        await wait_until(pilot, lambda: "Import" in screen_text(app), "the table on screen")
+        assert "F7" in screen_text(app)
