@@ -29,7 +29,7 @@ from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
 from mcexplorer.tui.screens.closing import dismiss_once
-from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.screens.save_request import ConfirmScreen, PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
@@ -38,6 +38,15 @@ from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 SHOWN_ENTRIES = 500
 STATUS_FILTERS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("failed", "failed"))
 BUNDLES_DIR = "bundles"
+
+
+def free_name(path: Path) -> Path:
+    """`path`, or `name-1.md`, `name-2.md`… : the first that does not exist yet."""
+    candidate, n = path, 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def _when(entry: HistoryEntry) -> str:
@@ -151,12 +160,17 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-list", exit_on_error=False)
     def _load(self, filters: HistoryFilter) -> None:
+        bad_rows: list[str] = []
         try:
-            entries = self.store.list(filters)
+            entries = self.store.list(filters, on_bad_row=bad_rows.append)
         except HistoryError as exc:
             self.app.call_from_thread(self._say, str(exc), "error")
             return
         self.app.call_from_thread(self._listed, entries)
+        if bad_rows:  # the rest of the history still shows
+            more = f" (and {len(bad_rows) - 1} more)" if len(bad_rows) > 1 else ""
+            said = f"Left out a history entry that cannot be read: {bad_rows[0]}{more}"
+            self.app.call_from_thread(self._say, said, "warning")
 
     def _listed(self, entries: list[HistoryEntry]) -> None:
         table = self.query_one(DataTable)
@@ -231,7 +245,7 @@ class HistoryScreen(Screen[None]):
         entry = self._need_entry()
         if entry is None:
             return
-        default = self.store.path.parent / BUNDLES_DIR / f"bundle-{entry.id}.md"
+        default = free_name(self.store.path.parent / BUNDLES_DIR / f"bundle-{entry.id}.md")
 
         def chosen(path: Path | None) -> None:
             if path is not None:
@@ -239,10 +253,21 @@ class HistoryScreen(Screen[None]):
 
         self.app.push_screen(PathPromptScreen("Write a support bundle", default), chosen)
 
+    def _ask_to_replace(self, entry: HistoryEntry, path: Path) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_bundle(entry, path, overwrite=True)
+
+        question = f"{path} already exists. Replace it with this bundle?"
+        self.app.push_screen(ConfirmScreen(question, "Replace"), answered)
+
     @work(thread=True, group="bundle", exit_on_error=False, description="write bundle")
-    def _write_bundle(self, entry: HistoryEntry, path: Path) -> None:
+    def _write_bundle(self, entry: HistoryEntry, path: Path, *, overwrite: bool = False) -> None:
         try:
-            write_bundle(entry, path, self.glossary)
+            write_bundle(entry, path, self.glossary, overwrite=overwrite)
+        except FileExistsError:  # never replaced without asking
+            self.app.call_from_thread(self._ask_to_replace, entry, path)
+            return
         except (SaveError, OSError) as exc:  # the message names the file and the cause
             self.app.call_from_thread(self._say, f"Could not write the bundle: {exc}", "error")
             return
