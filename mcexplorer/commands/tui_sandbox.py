@@ -4,7 +4,9 @@ import and first layout on another core instead of holding the app's GIL afterwa
 
 The child binds 127.0.0.1 only and serves until its stdin closes: when the app exits,
 crashes or is killed outright, the pipe closes and the child stops (no orphan server).
-Its address and demo key come back over its stdout pipe, never through the terminal.
+Its address and demo key come back over its stdout pipe, never through the terminal, with
+the API root (`GET /`, fetched by the child itself): the map can show it before the app
+has loaded its HTTP engine.
 
     python -m mcexplorer.commands.tui_sandbox PROVIDER   (the child's side)
 """
@@ -15,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 STOP_TIMEOUT_S = 5.0
 
@@ -30,6 +33,7 @@ class SandboxProcess:
     def __init__(self, provider: str) -> None:
         self.provider = provider
         self.url = self.api_url = self.demo_key = ""
+        self.root: Any = None  # the API root, as the child fetched it (None: it could not)
         # Read only if the child fails to start; closed by stop().
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
@@ -56,6 +60,7 @@ class SandboxProcess:
             raise SandboxStartError(f"the sandbox did not start: {' '.join(last) or 'no reason'}")
         ready = json.loads(line)
         self.url, self.api_url, self.demo_key = ready["url"], ready["api_url"], ready["demo_key"]
+        self.root = ready.get("root")
 
     def stop(self) -> None:
         """Close the child's stdin (it stops its server and exits) and wait for it."""
@@ -80,11 +85,30 @@ def _serve(provider: str) -> None:
 
     server = SandboxServer(provider=provider, host="127.0.0.1")
     server.start()
-    ready = {"url": server.url, "api_url": server.api_url, "demo_key": server.demo_key}
+    ready = {
+        "url": server.url,
+        "api_url": server.api_url,
+        "demo_key": server.demo_key,
+        "root": _root(server.api_url, server.demo_key) if provider == "mailchimp" else None,
+    }
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
     sys.stdin.buffer.read()  # until the app closes the pipe, or dies
     server.stop()
+
+
+def _root(api_url: str, key: str) -> Any:
+    """GET / on the sandbox just started (urllib: nothing more to import here)."""
+    import base64
+    import urllib.request
+
+    token = base64.b64encode(f"mcexplorer:{key}".encode()).decode()
+    request = urllib.request.Request(api_url, headers={"Authorization": f"Basic {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return None  # the app fetches it itself anyway
 
 
 if __name__ == "__main__":

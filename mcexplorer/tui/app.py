@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import App
@@ -49,6 +49,10 @@ class RunningSandbox(Protocol):
 
 
 class StartingSandbox(RunningSandbox, Protocol):
+    @property
+    def root(self) -> Any:
+        """The API root the sandbox fetched for itself (None if it did not)."""
+
     def wait_ready(self) -> None:
         """Block until it listens (RuntimeError: it could not start)."""
 
@@ -150,6 +154,8 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
         self._first_frame.wait()
+        if process.root is not None:
+            self.call_from_thread(self._show_root_early, process.root)
         # The engine's modules (httpx, SQLite) load here, not on the UI thread; and the
         # glossary, so the session explains problems with it from the first request.
         import mcexplorer.core.session.session  # noqa: F401
@@ -159,6 +165,18 @@ class ExplorerApp(App[None]):
         self.server = process
         target = Target.for_sandbox(Provider(self.provider), process.demo_key, process.api_url)
         self.call_from_thread(self._connect_early, target, glossary)
+
+    def _show_root_early(self, root: Any) -> None:
+        """The map's first level from the root the sandbox child fetched, while the HTTP
+        engine still loads; the session's own GET / replaces it a moment later."""
+        from mcexplorer.tui.widgets.resource_map import ResourceMap
+
+        maps = self.explorer.query(ResourceMap)
+        if not maps:
+            return  # not composed yet: the session's GET / fills it
+        resource_map = maps.first()
+        if self.explorer.session is None and not resource_map.root.children:
+            resource_map.populate_root(root, [])
 
     def _connect_early(self, target: Target, glossary: Glossary) -> None:
         if self.explorer.glossary is None:

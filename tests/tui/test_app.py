@@ -149,6 +149,8 @@ def test_the_sandbox_child_serves_on_loopback_and_q_leaves_nothing_behind(
     assert _launch_headless(monkeypatch, browse_then_quit) == 0
     [sandbox] = RecordedSandbox.started
     assert sandbox.url.startswith("http://127.0.0.1:")
+    # The child's own GET / (the map's first level before the app's engine is loaded).
+    assert sandbox.root["account_name"] == "Larkspur Demo Co"
     assert "lists" in seen["labels"]  # type: ignore[operator]
     assert seen["stats"]  # the app's GET / reached the child
     assert _gone(sandbox)
