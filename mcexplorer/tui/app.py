@@ -1,7 +1,8 @@
 """The Textual app: opens the explorer at once, then connects it.
 
-First paint comes before anything slow: the sandbox (uvicorn, Starlette) starts in a
-thread afterwards, and the profile's secret is read from the keyring in a thread too.
+First paint comes before anything slow: `mcexplorer --sandbox` hands over a sandbox that
+started in a child process before Textual was imported (otherwise the sandbox starts in a
+thread afterwards), and the profile's secret is read from the keyring in a thread too.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class ExplorerApp(App[None]):
         self._sandbox_process = sandbox_process
         self._first_frame = threading.Event()
         self.crash_log: Path | None = None
+        self._crashed = False
         self.accounts: Accounts | None = None
 
     def get_default_screen(self) -> ExplorerScreen:
@@ -154,6 +156,8 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
         self._first_frame.wait()
+        if not self.is_running:
+            return  # quit before the first frame (on_unmount let this thread go)
         if process.root is not None:
             self.call_from_thread(self._show_root_early, process.root)
         # The engine's modules (httpx, SQLite) load here, not on the UI thread; and the
@@ -253,6 +257,7 @@ class ExplorerApp(App[None]):
             self._open_profile(name)
 
     def on_unmount(self) -> None:
+        self._first_frame.set()  # a thread waiting for it must not outlive the app
         if self.server is not None:
             self.server.stop()
         if self._sandbox_process is not None and self._sandbox_process is not self.server:
@@ -264,8 +269,9 @@ class ExplorerApp(App[None]):
         """Textual's crash report prints local variables (a key can be one of them): keep
         its exit status (1), print one scrubbed line instead, and the path of a log."""
         super()._handle_exception(error)
-        if self.crash_log is not None:
+        if self._crashed:
             return  # the first error is the one that matters; later ones follow from it
+        self._crashed = True
         from rich.text import Text
 
         from mcexplorer.core.crash_log import describe, write_crash_log

@@ -289,3 +289,20 @@ async def test_f1_lists_every_key_of_the_explorer_as_bound() -> None:
             assert listed[key] == what
         await wait_until(pilot, lambda: "Import" in screen_text(app), "the table on screen")
         assert "F7" in screen_text(app)
+
+
+def test_quitting_at_once_leaves_no_thread_or_child_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def quit_now(pilot: Pilot[None]) -> None:
+        # As soon as the composer is there (sooner hits composer: T1, NoMatches '#path').
+        await wait_until(pilot, lambda: bool(pilot.app.screen.query("#path")), "the composer")
+        await pilot.press("ctrl+q")
+
+    before = set(threading.enumerate())
+    assert _launch_headless(monkeypatch, quit_now) == 0
+    [sandbox] = RecordedSandbox.started
+    assert sandbox._process.poll() is not None
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=10)  # an executor thread still blocked would time out here
+        assert not thread.is_alive(), thread
