@@ -3,7 +3,7 @@ Textual is imported, so its start (uvicorn, Starlette, the seeded data) overlaps
 import and first layout on another core instead of holding the app's GIL afterwards.
 
 The child binds 127.0.0.1 only and serves until its stdin closes: when the app exits,
-crashes or is killed outright, the pipe closes and the child stops (no orphan server).
+crashes or is killed outright, the pipe closes and the child exits (no orphan server).
 Its address and demo key come back over its stdout pipe, never through the terminal, with
 the API root (`GET /`, fetched by the child itself): the map can show it before the app
 has loaded its HTTP engine.
@@ -14,6 +14,7 @@ has loaded its HTTP engine.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -94,7 +95,9 @@ def _serve(provider: str) -> None:
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
     sys.stdin.buffer.read()  # until the app closes the pipe, or dies
-    server.stop()
+    # Nothing to keep (the sandbox lives in memory): exit at once rather than wait for the
+    # server's graceful shutdown, so quitting (or a crash) is not held up by it.
+    os._exit(0)
 
 
 def _root(api_url: str, key: str) -> Any:
