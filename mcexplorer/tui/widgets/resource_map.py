@@ -87,9 +87,14 @@ class ResourceMap(Tree[MapEntry]):
         self.fetch: Fetcher | None = None
         self.show_root = True
         self.guide_depth = 3
+        self._shown_root: Any = None
 
     def populate_root(self, body: Any, fallback_paths: list[str]) -> None:
-        """Fill the first level from the root body (or the fallback paths) and open it."""
+        """Fill the first level from the root body (or the fallback paths) and open it.
+        The same root again (fetched early, then by the session) keeps what was opened."""
+        if body is not None and body == self._shown_root and self.root.children:
+            return
+        self._shown_root = body
         self.clear()
         self.root.data = MapEntry("root", "GET", "/", loaded=True)
         if isinstance(body, dict) and isinstance(body.get("account_name"), str):
@@ -104,6 +109,7 @@ class ResourceMap(Tree[MapEntry]):
     def populate_catalog(self, title: str, catalog: Catalog) -> None:
         """Fill the first level with every operation whose path takes no parameter; paths
         deeper than one segment (/analytics/date) sit in a folder named by the first."""
+        self._shown_root = None
         self.clear()
         self.root.data = MapEntry("root", "GET", "/", loaded=True)
         self.root.set_label(Text(title, style="bold"))
