@@ -28,6 +28,8 @@ def launch(args: argparse.Namespace) -> int:
         sandbox_process=sandbox,
         provider=args.tui_provider,
         profile=args.profile,
+        base_url=args.tui_base_url,
+        key_env=args.tui_key_env,
         collections_dir=args.tui_collection,
         history=not args.tui_no_history,
     )

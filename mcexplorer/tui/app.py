@@ -73,6 +73,8 @@ class ExplorerApp(App[None]):
         sandbox_process: StartingSandbox | None = None,
         provider: str = "mailchimp",
         profile: str | None = None,
+        base_url: str | None = None,
+        key_env: str | None = None,
         target: Target | None = None,
         environ: Mapping[str, str] | None = None,
         mask_volatile: bool = False,
@@ -84,15 +86,18 @@ class ExplorerApp(App[None]):
     ) -> None:
         """`target` connects straight away (tests); else `sandbox` or the profile decide.
 
-        `sandbox_process` is a sandbox already starting elsewhere (`mcexplorer --sandbox`
-        starts one in a child process before Textual is imported); without it `sandbox`
-        starts one in a thread. `provider` is the API the sandbox imitates; `wall_clock`
-        drives the MailerSend gauge's countdowns and `engine_clock` the attempt timings
-        (both fixed in snapshots)."""
+        `base_url` and `key_env` are the CLI's --base-url and --key-env, as every command
+        takes them. `sandbox_process` is a sandbox already starting elsewhere
+        (`mcexplorer --sandbox` starts one in a child process before Textual is imported);
+        without it `sandbox` starts one in a thread. `provider` is the API the sandbox
+        imitates; `wall_clock` drives the MailerSend gauge's countdowns and `engine_clock`
+        the attempt timings (both fixed in snapshots)."""
         super().__init__()
         self.sandbox = sandbox
         self.provider = provider
         self.profile = profile
+        self.base_url = base_url
+        self.key_env = key_env
         self.environ = os.environ if environ is None else environ
         self.explorer = ExplorerScreen(
             mask_volatile=mask_volatile,
@@ -209,9 +214,15 @@ class ExplorerApp(App[None]):
             # One Accounts for the whole session: a memory-only profile lives in it.
             if self.accounts is None:
                 self.accounts = Accounts()
-            target = resolve_target(self.accounts, profile=name, environ=self.environ)
+            target = resolve_target(
+                self.accounts,
+                profile=name,
+                base_url=self.base_url,
+                key_env=self.key_env,
+                environ=self.environ,
+            )
         except (TargetError, ProfileError) as exc:
-            if name is not None:
+            if name is not None or self.base_url or self.key_env:
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             self.call_from_thread(self._first_run)
             return

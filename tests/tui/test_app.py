@@ -306,3 +306,31 @@ def test_quitting_at_once_leaves_no_thread_or_child_waiting(
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=10)  # an executor thread still blocked would time out here
         assert not thread.is_alive(), thread
+
+
+def test_base_url_and_key_env_open_the_tui_on_that_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mcexplorer.sandbox.server import SandboxServer
+
+    seen: dict[str, object] = {}
+
+    async def connected(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ExplorerApp)
+        header = app.explorer.query_one(AccountHeader)
+        await wait_until(pilot, lambda: header.healthy is True, "the ping")
+        seen["profile"] = header.profile
+        await pilot.press("ctrl+q")
+
+    with SandboxServer(seed=0) as server:
+        monkeypatch.setenv("SUPPORT_KEY", server.demo_key)
+        monkeypatch.setattr(
+            ExplorerApp,
+            "run",
+            lambda self: asyncio.run(self.run_async(headless=True, auto_pilot=connected)),
+        )
+        argv = ["--base-url", server.api_url, "--key-env", "SUPPORT_KEY"]
+        assert launch(build_parser(with_commands=False).parse_args(argv)) == 0
+        assert seen["profile"] == "$SUPPORT_KEY"
+        assert server.stats()["requests"] >= 2  # GET / and /ping reached this server
