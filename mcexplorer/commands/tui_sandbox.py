@@ -80,6 +80,11 @@ class SandboxProcess:
 def _serve(provider: str) -> None:
     import signal
 
+    if hasattr(os, "nice"):
+        # On a busy machine the app's first frame comes first; on an idle one the child
+        # has a core of its own and this changes nothing.
+        os.nice(10)
+
     # Ctrl+C in the terminal reaches the whole process group: the app decides when to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from mcexplorer.sandbox.server import SandboxServer
