@@ -6,9 +6,10 @@ what reached the sandbox (its stats and its data), not on the app's internals.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import httpx
@@ -114,6 +115,12 @@ class Journey:
 
 @pytest.fixture
 async def journey(server: SandboxServer, tmp_path: Path) -> AsyncIterator[Journey]:
+    async with start(server, tmp_path) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def start(server: SandboxServer, tmp_path: Path) -> AsyncIterator[Journey]:
     creds = Credentials.api_key(server.demo_key)
     target = Target(creds, server.api_url, f"sandbox {creds.masked}", profile="sandbox")
     (tmp_path / "collections").mkdir()
@@ -257,6 +264,26 @@ async def test_support_resends_from_history_and_writes_a_bundle(
     assert "404" in text and journey.server.demo_key not in text
 
 
+async def test_support_watches_twenty_requests_share_ten_slots_under_latency(
+    tmp_path: Path,
+) -> None:
+    with SandboxServer(seed=0, latency_ms=60) as slow:
+        async with start(slow, tmp_path) as journey:
+            journey.composer_input("path").value = "/ping"
+            await journey.pilot.pause()
+            before = journey.stats()["requests"]
+            await journey.pilot.press("ctrl+r")
+            await journey.until(
+                lambda: any("Repeated ×20" in n.message for n in journey.app._notifications),
+                "the summary",
+            )
+            said = [n.message for n in journey.app._notifications if "Repeated" in n.message]
+            assert said == ["Repeated ×20: 20× 200; peak 10"]
+            stats = journey.stats()
+            assert stats["requests"] - before == 20 and stats["peak_in_flight"] == 10
+            assert "peak 10" in journey.shown()  # the slot gauge saw the slots fill
+
+
 # ----- team ----------------------------------------------------------------------------
 
 
@@ -273,8 +300,9 @@ async def test_team_saves_reopens_and_runs_a_request(journey: Journey, tmp_path:
     await journey.pilot.pause()
     journey.explorer.action_show_saved()
     tree = journey.explorer.query_one(CollectionTree)
-    await journey.until(lambda: tree.node_of(Path("team/all-lists.request.json")), "the tree")
-    node = tree.node_of(Path("team/all-lists.request.json"))
+    rel = PurePosixPath("team/all-lists.request.json")
+    await journey.until(lambda: tree.node_of(rel) is not None, "the tree")
+    node = tree.node_of(rel)
     assert node is not None
     tree.move_cursor(node)
     await journey.pilot.press("enter")
