@@ -82,13 +82,19 @@ def _line_of(screen: str, text: str, after: int = 0) -> int:
 
 
 def _descendants(pid: int) -> set[int]:
+    """Every process below `pid`, from /proc (no `ps` needed on a slim CI image)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
     found: set[int] = set()
     todo = [pid]
     while todo:
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(todo.pop())], capture_output=True, text=True
-        )
-        children = {int(p) for p in out.stdout.split()}
+        parent = todo.pop()
+        children = {child for child, ppid in parents.items() if ppid == parent}
         found |= children
         todo.extend(children)
     return found
