@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -136,12 +137,31 @@ def test_first_journey_lists_audience_members_then_quit_leaves_nothing(
     screen = terminal.wait_for(lambda s: "jonas.elmsworth" in s, "the first members")
     assert "more… (10 of" in screen
     # Quitting stops the app and the sandbox it started: nothing is left running.
-    app_pid = int(terminal.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+    started = _app_processes(terminal)
+    terminal.keys("C-q")
+    _all_gone(started)  # the app, its sandbox child (and so the pane) are gone
+
+
+def test_an_interrupt_signal_leaves_nothing_behind(terminal: Terminal) -> None:
+    terminal.wait_for(lambda s: "Everything's Chimpy" in s, "the header after the ping")
+    started = _app_processes(terminal)
+    os.kill(_pane_pid(terminal), signal.SIGINT)  # the app, as `kill -INT` does
+    _all_gone(started)
+
+
+def _pane_pid(terminal: Terminal) -> int:
+    return int(terminal.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+
+
+def _app_processes(terminal: Terminal) -> set[int]:
+    app_pid = _pane_pid(terminal)
     started = _descendants(app_pid) | {app_pid}
     assert len(started) >= 2  # the app and its sandbox child
-    terminal.keys("C-q")
-    terminal.wait_for(lambda s: "Everything's Chimpy" not in s, "the app to quit")
+    return started
+
+
+def _all_gone(pids: set[int]) -> None:
     deadline = time.monotonic() + WAIT_S
-    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in started if _alive(pid)]
+    assert not [pid for pid in pids if _alive(pid)]
