@@ -160,11 +160,11 @@ class ExplorerApp(App[None]):
         except RuntimeError as exc:  # the child's own words: a port, a missing module
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
+        if process.root is not None:  # a few tree nodes: cheap even before the first frame
+            self.call_from_thread(self._show_root_early, process.root)
         self._first_frame.wait()
         if not self.is_running:
             return  # quit before the first frame (on_unmount let this thread go)
-        if process.root is not None:
-            self.call_from_thread(self._show_root_early, process.root)
         # The engine's modules (httpx, SQLite) load here, not on the UI thread; and the
         # glossary, so the session explains problems with it from the first request.
         import mcexplorer.core.session.session  # noqa: F401
@@ -182,7 +182,8 @@ class ExplorerApp(App[None]):
 
         maps = self.explorer.query(ResourceMap)
         if not maps:
-            return  # not composed yet: the session's GET / fills it
+            self.call_after_refresh(self._show_root_early, root)  # not composed yet
+            return
         resource_map = maps.first()
         if self.explorer.session is None and not resource_map.root.children:
             resource_map.populate_root(root, [])
