@@ -281,8 +281,9 @@ class ExplorerApp(App[None]):
         """Textual's crash report prints local variables (a key can be one of them): keep
         its exit status (1), print one scrubbed line instead, and the path of a log."""
         super()._handle_exception(error)
-        if self._crashed:
-            return  # the first error is the one that matters; later ones follow from it
+        if self._crashed:  # the first error is the one that matters; later ones follow
+            del self._exit_renderables[1:]  # Textual's report of this one shows locals
+            return
         self._crashed = True
         from rich.text import Text
 

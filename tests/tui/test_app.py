@@ -334,3 +334,21 @@ def test_base_url_and_key_env_open_the_tui_on_that_server(
         assert launch(build_parser(with_commands=False).parse_args(argv)) == 0
         assert seen["profile"] == "$SUPPORT_KEY"
         assert server.stats()["requests"] >= 2  # GET / and /ping reached this server
+
+
+def test_two_errors_print_one_scrubbed_line_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def boom(self: ExplorerApp) -> None:
+        def fail(n: int) -> None:
+            raise RuntimeError(f"failure {n} with {FAKE_KEY}")
+
+        self.call_later(fail, 1)
+        self.call_later(fail, 2)  # dispatched before the app has closed
+
+    monkeypatch.setattr(ExplorerApp, "on_mount", boom)
+    monkeypatch.setattr(ExplorerApp, "run", lambda self: asyncio.run(self.run_async(headless=True)))
+    assert launch(build_parser(with_commands=False).parse_args([])) == 1
+    err = capfd.readouterr().err
+    assert err.count("mcexplorer crashed") == 1 and "failure 1" in err
+    assert "Traceback" not in err and "NOTE" not in err and FAKE_KEY not in err
