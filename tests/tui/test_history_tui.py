@@ -291,3 +291,11 @@ async def test_a_bundle_never_replaces_a_file_without_asking(run: Run, tmp_path:
         lambda: "Resource Not Found" in (bundles / "bundle-2.md").read_text("utf-8"),
         "the bundle replaced",
     )
+
+
+async def test_columns_are_as_wide_as_their_cells_from_the_first_frame(run: Run) -> None:
+    table = run.screen.query_one(DataTable)
+    widths = {str(c.label): (c.width, c.auto_width) for c in table.columns.values()}
+    # Fixed when listed (not measured later, when a first frame had clipped them).
+    assert widths["path"] == (len("/3.0/lists/no-such-list"), False)
+    assert widths["problem"] == (len("Resource Not Found"), False)

@@ -38,6 +38,16 @@ from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 SHOWN_ENTRIES = 500
 STATUS_FILTERS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("failed", "failed"))
 BUNDLES_DIR = "bundles"
+# (header, widest it grows to): a long path or title is cut rather than push the rest out.
+COLUMNS = (
+    ("#", 8),
+    ("when", 14),
+    ("method", 7),
+    ("path", 60),
+    ("status", 6),
+    ("problem", 40),
+    ("ms", 7),
+)
 
 
 def free_name(path: Path) -> Path:
@@ -138,7 +148,6 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "History"
         table = self.query_one(DataTable)
-        table.add_columns("#", "when", "method", "path", "status", "problem", "ms")
         table.focus()
         self.reload()
 
@@ -174,10 +183,8 @@ class HistoryScreen(Screen[None]):
 
     def _listed(self, entries: list[HistoryEntry]) -> None:
         table = self.query_one(DataTable)
-        table.clear()
-        self.entries = {entry.id: entry for entry in entries}
-        for entry in entries:
-            table.add_row(
+        rows = [
+            (
                 str(entry.id),
                 "…" if self.mask_volatile else _when(entry),
                 entry.outcome.method,
@@ -185,8 +192,18 @@ class HistoryScreen(Screen[None]):
                 _status_cell(entry),
                 _title_cell(entry),
                 "…" if self.mask_volatile else f"{entry.outcome.elapsed_ms:.0f}",
-                key=str(entry.id),
             )
+            for entry in entries
+        ]
+        # Widths from the cells themselves: left to the table, they were measured late
+        # and the first frame clipped every column to its header ("/3.0", "Resourc").
+        table.clear(columns=True)
+        for n, (header, cap) in enumerate(COLUMNS):
+            widest = max((len(str(row[n])) for row in rows), default=0)
+            table.add_column(header, width=min(max(widest, len(header)), cap))
+        self.entries = {entry.id: entry for entry in entries}
+        for entry, row in zip(entries, rows, strict=True):
+            table.add_row(*row, key=str(entry.id))
         more = " (newest shown)" if len(entries) >= SHOWN_ENTRIES else ""
         self.query_one("#history-count", Static).update(f"{len(entries)} entries{more}")
         if entries:
