@@ -52,6 +52,19 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         metavar="DIR",
         help="the TUI's saved requests folder (default: collections in the user data dir)",
     )
+    # Their own dests: a command's --base-url/--key-env default would reset a shared one.
+    parser.add_argument(
+        "--base-url",
+        dest="tui_base_url",
+        metavar="URL",
+        help="open the TUI on this base URL (http:// only to loopback), e.g. a `sandbox serve`",
+    )
+    parser.add_argument(
+        "--key-env",
+        dest="tui_key_env",
+        metavar="VAR",
+        help="open the TUI with the API key in environment variable VAR (never from argv)",
+    )
     parser.add_argument(
         "--no-history",
         dest="tui_no_history",

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
+import subprocess
+import sys
+import threading
+from typing import ClassVar
 
 import httpx
 import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+from mcexplorer.cli import build_parser
+from mcexplorer.commands.tui import launch
+from mcexplorer.commands.tui_sandbox import SandboxProcess
+from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
+from mcexplorer.tui.screens.help import HelpScreen, key_label
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
+from tests.tui.apps.widget_hosts import FAKE_KEY
+from tests.tui.waiting import wait_until
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -48,3 +61,294 @@ async def test_no_profile_shows_first_run_and_the_sandbox_choice_connects() -> N
         assert app.screen is app.explorer
         assert app.server is not None
         assert app.explorer.query_one(AccountHeader).healthy is True
+
+
+def test_a_crash_exits_non_zero_and_names_a_log_without_secrets(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secret = "not-shaped-like-a-key-but-secret-0042"  # only exact scrubbing catches it
+    monkeypatch.setenv("MAILCHIMP_API_KEY", secret)
+
+    def boom(self: ExplorerApp) -> None:
+        raise RuntimeError(f"boom with {secret} and {FAKE_KEY}")
+
+    monkeypatch.setattr(ExplorerApp, "on_mount", boom)
+    monkeypatch.setattr(ExplorerApp, "run", lambda self: asyncio.run(self.run_async(headless=True)))
+    args = build_parser(with_commands=False).parse_args([])
+    assert launch(args) == 1
+    err = capfd.readouterr().err
+    assert "mcexplorer crashed: RuntimeError: boom with [redacted] and [redacted]" in err
+    logs = list(crash_dir().glob("crash-*.log"))
+    assert len(logs) == 1 and f"Crash log: {logs[0]}" in err.replace("\n", "")
+    text = logs[0].read_text("utf-8")
+    assert "RuntimeError" in text and "in boom" in text  # the traceback, scrubbed
+    assert secret not in text + err and FAKE_KEY not in text + err
+
+
+async def test_closing_a_screen_twice_or_popping_the_explorer_does_not_crash() -> None:
+    app = ExplorerApp(environ={}, target=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        while app.screen is not app.explorer:  # the first-run screen (no profile here)
+            app.screen.dismiss(None)
+            await pilot.pause()
+        await pilot.press("f1")
+        await _settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_screen.action_close()
+        help_screen.action_close()  # a second Escape that reached it before it closed
+        await _settle(pilot)
+        app.pop_screen()
+        await pilot.press("escape", "escape")
+        await _settle(pilot)
+        assert app.screen is app.explorer and app.is_running
+
+
+class RecordedSandbox(SandboxProcess):
+    """The real child process, remembered so the test can look at it afterwards."""
+
+    started: ClassVar[list[RecordedSandbox]] = []
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(provider)
+        self.started.append(self)
+
+
+def _launch_headless(monkeypatch: pytest.MonkeyPatch, auto_pilot: object) -> int:
+    RecordedSandbox.started.clear()
+    monkeypatch.setattr("mcexplorer.commands.tui.SandboxProcess", RecordedSandbox)
+    monkeypatch.setattr(
+        ExplorerApp,
+        "run",
+        lambda self: asyncio.run(self.run_async(headless=True, auto_pilot=auto_pilot)),
+    )
+    return launch(build_parser(with_commands=False).parse_args(["--sandbox"]))
+
+
+def _gone(sandbox: SandboxProcess) -> bool:
+    with contextlib.suppress(httpx.ConnectError):
+        httpx.get(sandbox.url + "/_sandbox/stats", timeout=2)
+        return False
+    return sandbox._process.poll() is not None
+
+
+def test_the_sandbox_child_serves_on_loopback_and_q_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, object] = {}
+
+    async def browse_then_quit(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ExplorerApp)
+        await wait_until(pilot, lambda: bool(_map_labels(app)), "the map's content")
+        seen["labels"] = _map_labels(app)
+        seen["stats"] = httpx.get(RecordedSandbox.started[0].url + "/_sandbox/stats").json()
+        await pilot.press("ctrl+q")
+
+    assert _launch_headless(monkeypatch, browse_then_quit) == 0
+    [sandbox] = RecordedSandbox.started
+    assert sandbox.url.startswith("http://127.0.0.1:")
+    # The child's own GET / (the map's first level before the app's engine is loaded).
+    assert sandbox.root["account_name"] == "Larkspur Demo Co"
+    assert "lists" in seen["labels"]  # type: ignore[operator]
+    assert seen["stats"]  # the app's GET / reached the child
+    assert _gone(sandbox)
+
+
+def test_a_crash_stops_the_sandbox_child_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def crash(pilot: Pilot[None]) -> None:
+        await wait_until(pilot, lambda: bool(RecordedSandbox.started[0].url), "the sandbox")
+
+        def boom() -> None:
+            raise RuntimeError("crash while the sandbox runs")
+
+        pilot.app.call_later(boom)  # raised in the app's loop, as a real crash is
+        await pilot.pause()
+
+    assert _launch_headless(monkeypatch, crash) == 1
+    [sandbox] = RecordedSandbox.started
+    assert _gone(sandbox)
+
+
+def test_the_sandbox_child_stops_when_its_parent_dies_without_cleaning_up() -> None:
+    parent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; from mcexplorer.commands.tui_sandbox import SandboxProcess; "
+            "p = SandboxProcess('mailchimp'); p.wait_ready(); "
+            "print(p.pid, p.url, flush=True); os._exit(9)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert parent.returncode == 9
+    pid, url = parent.stdout.split()
+    for _ in range(500):  # its stdin closed with the parent: it stops its server and exits
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            break
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(int(pid), os.WNOHANG)
+        threading.Event().wait(0.02)
+    else:
+        raise AssertionError("the sandbox child outlived its parent")
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/_sandbox/stats", timeout=2)
+
+
+def _map_labels(app: ExplorerApp) -> list[str]:
+    return [str(n.label) for n in app.explorer.query_one(ResourceMap).root.children]
+
+
+async def test_first_run_without_a_keyring_keeps_a_memory_only_key_and_connects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    import keyring.backends.fail
+    from textual.widgets import Input, Select
+
+    from mcexplorer.core.accounts.secrets import StoreKind
+    from mcexplorer.sandbox.server import SandboxServer
+    from mcexplorer.tui.screens.accounts import AccountsScreen
+
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.fail.Keyring)
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    with SandboxServer(seed=0) as server:
+        app = ExplorerApp(environ={})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, FirstRunScreen), "first run")
+            await pilot.press("a")
+            await wait_until(pilot, lambda: isinstance(app.screen, AccountsScreen), "the form")
+            form = app.screen
+            store = form.query_one("#add-store", Select)
+            await wait_until(pilot, lambda: store.value == StoreKind.MEMORY.value, "no keyring")
+            form.query_one("#add-name", Input).value = "trial"
+            form.query_one("#add-secret", Input).value = server.demo_key
+            form.query_one("#add-base-url", Input).value = server.api_url
+            await pilot.click("#save")
+            await wait_until(
+                pilot,
+                lambda: app.screen is app.explorer and app.explorer.session is not None,
+                "the explorer, connected",
+            )
+            header = app.explorer.query_one(AccountHeader)
+            await wait_until(pilot, lambda: header.healthy is True, "the ping")
+            assert "trial" in header.profile and server.demo_key not in header.profile
+            assert server.stats()["requests"] >= 2  # GET / and /ping with the memory key
+
+
+async def test_the_header_flags_a_profile_whose_key_is_stored_unencrypted() -> None:
+    from mcexplorer.core.accounts.keys import Credentials
+    from mcexplorer.core.accounts.profiles import Accounts
+    from mcexplorer.core.accounts.secrets import StoreKind
+    from mcexplorer.sandbox.server import SandboxServer
+
+    with SandboxServer(seed=0) as server:
+        Accounts().add(
+            "laptop",
+            Credentials.api_key(server.demo_key),
+            base_url=server.api_url,
+            store=StoreKind.INSECURE_FILE,
+        )
+        app = ExplorerApp(environ={})
+        async with app.run_test(size=(160, 40)) as pilot:
+            header = app.explorer.query_one(AccountHeader)
+            await wait_until(pilot, lambda: header.healthy is True, "connected to 'laptop'")
+            line = str(header.render())
+            assert "profile 'laptop'" in line and "INSECURE: key stored unencrypted" in line
+            assert server.demo_key not in line
+
+
+async def test_f1_lists_every_key_of_the_explorer_as_bound() -> None:
+    from tests.tui.apps.widget_hosts import screen_text
+
+    app = ExplorerApp(environ={})
+    async with app.run_test(size=(120, 60)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, FirstRunScreen), "first run")
+        app.screen.dismiss(None)
+        await wait_until(pilot, lambda: app.screen is app.explorer, "the explorer")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        listed = {row.key: row.action for row in help_screen.keys}
+        # Every key of the explorer, shown in the footer or not.
+        bound = {key for key, _ in app.explorer._bindings}
+        assert {key_label(key) for key in bound} <= set(listed)
+        for key, what in [
+            ("F7", "Import"),
+            ("F4", "Save"),
+            ("F6", "History"),
+            ("Ctrl+S", "Send"),
+            ("Ctrl+Q", "Quit"),
+        ]:
+            assert listed[key] == what
+        await wait_until(pilot, lambda: "Import" in screen_text(app), "the table on screen")
+        assert "F7" in screen_text(app)
+
+
+def test_quitting_at_once_leaves_no_thread_or_child_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def quit_now(pilot: Pilot[None]) -> None:
+        # As soon as the composer is there (sooner hits composer: T1, NoMatches '#path').
+        await wait_until(pilot, lambda: bool(pilot.app.screen.query("#path")), "the composer")
+        await pilot.press("ctrl+q")
+
+    before = set(threading.enumerate())
+    assert _launch_headless(monkeypatch, quit_now) == 0
+    [sandbox] = RecordedSandbox.started
+    assert sandbox._process.poll() is not None
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=10)  # an executor thread still blocked would time out here
+        assert not thread.is_alive(), thread
+
+
+def test_base_url_and_key_env_open_the_tui_on_that_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mcexplorer.sandbox.server import SandboxServer
+
+    seen: dict[str, object] = {}
+
+    async def connected(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ExplorerApp)
+        header = app.explorer.query_one(AccountHeader)
+        await wait_until(pilot, lambda: header.healthy is True, "the ping")
+        seen["profile"] = header.profile
+        await pilot.press("ctrl+q")
+
+    with SandboxServer(seed=0) as server:
+        monkeypatch.setenv("SUPPORT_KEY", server.demo_key)
+        monkeypatch.setattr(
+            ExplorerApp,
+            "run",
+            lambda self: asyncio.run(self.run_async(headless=True, auto_pilot=connected)),
+        )
+        argv = ["--base-url", server.api_url, "--key-env", "SUPPORT_KEY"]
+        assert launch(build_parser(with_commands=False).parse_args(argv)) == 0
+        assert seen["profile"] == "$SUPPORT_KEY"
+        assert server.stats()["requests"] >= 2  # GET / and /ping reached this server
+
+
+def test_two_errors_print_one_scrubbed_line_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def boom(self: ExplorerApp) -> None:
+        def fail(n: int) -> None:
+            raise RuntimeError(f"failure {n} with {FAKE_KEY}")
+
+        self.call_later(fail, 1)
+        self.call_later(fail, 2)  # dispatched before the app has closed
+
+    monkeypatch.setattr(ExplorerApp, "on_mount", boom)
+    monkeypatch.setattr(ExplorerApp, "run", lambda self: asyncio.run(self.run_async(headless=True)))
+    assert launch(build_parser(with_commands=False).parse_args([])) == 1
+    err = capfd.readouterr().err
+    assert err.count("mcexplorer crashed") == 1 and "failure 1" in err
+    assert "Traceback" not in err and "NOTE" not in err and FAKE_KEY not in err

@@ -26,10 +26,12 @@ from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.screens.save_request import ConfirmScreen, PathPromptScreen
+from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.history.outcomes import make_outcome, not_found
+from tests.tui.waiting import wait_until
 
 SIZE = (120, 40)
 FIXED_NOW = datetime(2024, 5, 1, 12, 0, 5, tzinfo=UTC)
@@ -214,7 +216,86 @@ def test_snapshot_history_with_a_404_open(
     )
     store.record(not_found(), base_url="https://us6.api.mailchimp.com/3.0/")
 
+    def the_404_is_open(app: HistoryHost) -> bool:
+        screen = app.screen
+        if not isinstance(screen, HistoryScreen):
+            return False
+        panel = screen.query_one(ProblemPanel)
+        body = screen.query_one(JsonView)
+        return (
+            screen.query_one(DataTable).row_count == 2
+            and screen.shown is not None
+            and screen.shown.outcome.status == 404
+            and panel.display
+            and panel.problem is not None
+            and "Resource Not Found" in body.text
+        )
+
     async def open_the_404(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await wait_until(pilot, lambda: the_404_is_open(pilot.app), "the 404, its panel and body")
 
     assert snap_compare(HistoryHost(store), terminal_size=SIZE, run_before=open_the_404)
+
+
+async def test_keys_on_an_empty_table_do_not_crash(tmp_path: Path) -> None:
+    app = HistoryHost(HistoryStore(tmp_path / "empty.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "up", "pagedown", "end", "home", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and app.screen.shown is None
+
+
+async def test_a_corrupt_row_is_reported_and_the_rest_still_listed(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    base = "https://us6.api.mailchimp.com/3.0/"
+    for outcome in (make_outcome(200, body={"lists": []}), not_found(), make_outcome(200)):
+        store.record(outcome, base_url=base)
+    store.close()
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("UPDATE entries SET attempts_json = '[{\"kind\": 7' WHERE id = 2")
+    app = HistoryHost(HistoryStore(store.path))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        await wait_until(pilot, lambda: screen.query_one(DataTable).row_count == 2, "2 rows")
+        said = [n.message for n in app._notifications]
+        assert any("entry 2: cannot be read" in message for message in said)
+
+
+async def test_a_bundle_never_replaces_a_file_without_asking(run: Run, tmp_path: Path) -> None:
+    bundles = run.store.path.parent / "bundles"
+    bundles.mkdir()
+    (bundles / "bundle-2.md").write_text("an earlier bundle", "utf-8")
+    await run.pilot.press("down", "b")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, PathPromptScreen), "prompt")
+    prompt = run.app.screen
+    assert Path(prompt.query_one(Input).value) == bundles / "bundle-2-1.md"  # a free name
+    prompt.query_one(Input).value = str(bundles / "bundle-2.md")  # the user insists
+    await run.pilot.press("enter")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmScreen), "the question")
+    await run.pilot.press("escape")  # the cautious answer
+    await settle(run.pilot)
+    assert (bundles / "bundle-2.md").read_text("utf-8") == "an earlier bundle"
+    await run.pilot.press("b")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, PathPromptScreen), "prompt")
+    run.app.screen.query_one(Input).value = str(bundles / "bundle-2.md")
+    await run.pilot.press("enter")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmScreen), "the question")
+    await run.pilot.click("#yes")
+    await wait_until(
+        run.pilot,
+        lambda: "Resource Not Found" in (bundles / "bundle-2.md").read_text("utf-8"),
+        "the bundle replaced",
+    )
+
+
+async def test_columns_are_as_wide_as_their_cells_from_the_first_frame(run: Run) -> None:
+    table = run.screen.query_one(DataTable)
+    widths = {str(c.label): (c.width, c.auto_width) for c in table.columns.values()}
+    # Fixed when listed (not measured later, when a first frame had clipped them).
+    assert widths["path"] == (len("/3.0/lists/no-such-list"), False)
+    assert widths["problem"] == (len("Resource Not Found"), False)

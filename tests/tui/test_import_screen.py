@@ -33,6 +33,7 @@ from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.import_screen import ImportScreen, preview_rows
 from mcexplorer.tui.widgets.slot_gauge import SlotGauge
 from tests import sandbox_fixtures
+from tests.tui.waiting import wait_until
 
 # Shared fixtures: a reset sandbox and its first audience.
 admin = sandbox_fixtures.admin
@@ -283,7 +284,10 @@ def test_snapshot_preview_with_invalid_rows(
     app = ImportHost(sandbox, list_id=list_id, csv_path=Path("members.csv"), clock=lambda: 1000.0)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settled(pilot)
+        def previewed() -> bool:
+            return screen_of(pilot).query_one("#preview", DataTable).row_count > 0
+
+        await wait_until(pilot, previewed, "the preview rows")
         screen_of(pilot).query_one("#preview", DataTable).focus()  # no blinking cursor
         await pilot.pause()
 

@@ -18,6 +18,7 @@ from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.accounts import AccountsScreen, ProfileSelected
 from tests.memory_keyring import MemoryKeyring
 from tests.tui.apps.widget_hosts import FAKE_KEY, ScreenHost, screen_text, steady_cursor
+from tests.tui.waiting import wait_until
 
 OTHER_KEY = "fedcba9876543210fedcba9876543210-us19"
 
@@ -291,7 +292,7 @@ def test_snapshot_accounts_with_one_profile(snap_compare) -> None:  # type: igno
     accounts.add("work", Credentials.api_key(FAKE_KEY))
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-        await wait(pilot, pilot.app)
+        await wait_until(pilot, lambda: rows(pilot.app) and "work" in rows(pilot.app)[0], "the row")
         await steady_cursor(pilot)
 
     assert snap_compare(host(accounts), terminal_size=(100, 30), run_before=ready)
@@ -355,3 +356,20 @@ async def test_a_keyring_that_never_answers_times_out(tmp_path: Path) -> None:
         error = str(screen(app).query_one("#add-error", Static).content)
         assert "did not answer within 0.2 s" in error and rows(app) == []
     stuck.release.set()
+
+
+async def test_with_no_account_only_add_is_enabled() -> None:
+    app = host(Accounts())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(pilot, app)
+        buttons = {b.id: b.disabled for b in screen(app).query("#accounts-buttons Button")}
+        assert buttons == {
+            "use": True,
+            "verify": True,
+            "make_default": True,
+            "remove": True,
+            "add": False,
+        }
+        await submit_form(pilot, app, "work", FAKE_KEY)
+        await wait(pilot, app)
+        assert not screen(app).query_one("#use", Button).disabled

@@ -7,6 +7,7 @@ from textual.widgets import Button, Input
 from mcexplorer.tui.screens.accounts import AccountsScreen, ProfileSelected
 from mcexplorer.tui.screens.first_run import FirstRunChoice, FirstRunScreen
 from tests.tui.apps.widget_hosts import FAKE_KEY, ScreenHost, screen_text
+from tests.tui.waiting import wait_until
 
 
 def host(env: dict[str, str] | None = None) -> ScreenHost:
@@ -74,4 +75,8 @@ async def test_backing_out_of_the_form_returns_to_the_choices() -> None:
 
 
 def test_snapshot_first_run(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(host({"MAILCHIMP_API_KEY": FAKE_KEY}), terminal_size=(100, 30))
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_until(pilot, lambda: "…cdef-us6" in screen_text(pilot.app), "the masked key")
+
+    app = host({"MAILCHIMP_API_KEY": FAKE_KEY})
+    assert snap_compare(app, terminal_size=(100, 30), run_before=ready)

@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.tui.screens.glossary import GlossaryScreen
 from tests.tui.apps.widget_hosts import ScreenHost, screen_text, steady_cursor
+from tests.tui.waiting import wait_until
 
 
 def host(query: str = "") -> ScreenHost:
@@ -73,7 +74,11 @@ async def test_opened_with_a_query_starts_filtered() -> None:
 
 
 def test_snapshot_glossary_search(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(host("firewall"), terminal_size=(100, 30), run_before=steady_cursor)
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_until(pilot, lambda: "firewall" in screen_text(pilot.app).lower(), "a match")
+        await steady_cursor(pilot)
+
+    assert snap_compare(host("firewall"), terminal_size=(100, 30), run_before=ready)
 
 
 async def test_opens_on_a_given_entry() -> None:

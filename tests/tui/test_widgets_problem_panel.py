@@ -16,6 +16,7 @@ from tests.tui.apps.widget_hosts import (
     ProblemHost,
     screen_text,
 )
+from tests.tui.waiting import wait_until
 
 FIREWALL_PAGE = (
     b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>\n<H1>Access Denied</H1>\n"
@@ -116,7 +117,11 @@ async def test_clear_returns_to_the_empty_state() -> None:
 def test_snapshot_invalid_resource_with_glossary(snap_compare) -> None:  # type: ignore[no-untyped-def]
     entry = Glossary.load().lookup(INVALID_RESOURCE)
     app = ProblemHost(INVALID_RESOURCE, entry, INVALID_RESOURCE_DIAGNOSIS)
-    assert snap_compare(app, terminal_size=(100, 30))
+
+    async def drawn(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_until(pilot, lambda: "email_address" in screen_text(pilot.app), "the fields")
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=drawn)
 
 
 async def test_long_bullets_wrap_under_their_text() -> None:

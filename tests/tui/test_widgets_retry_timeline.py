@@ -13,6 +13,7 @@ from mcexplorer.core.http.retry import RetryPolicy
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline, duration, outcome_of, spans_of
 from tests.tui.apps.widget_hosts import THROTTLED_THEN_OK, TimelineHost, screen_text
+from tests.tui.waiting import wait_until
 
 Q, S, R, F, B, G = (
     EventKind.QUEUED,
@@ -114,7 +115,10 @@ async def test_show_replaces_and_clear_empties() -> None:
 
 
 def test_snapshot_timeline_429_then_200(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(TimelineHost(THROTTLED_THEN_OK), terminal_size=(100, 8))
+    async def drawn(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_until(pilot, lambda: "after 2 attempts" in screen_text(pilot.app), "both")
+
+    assert snap_compare(TimelineHost(THROTTLED_THEN_OK), terminal_size=(100, 8), run_before=drawn)
 
 
 async def test_events_from_the_real_engine_draw_a_complete_run() -> None:

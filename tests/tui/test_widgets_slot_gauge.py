@@ -12,6 +12,7 @@ from mcexplorer.core.http.slots import SlotSnapshot
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.widgets.slot_gauge import BARS, SlotGauge, SlotWindow, sparkline
 from tests.tui.apps.widget_hosts import RAMP, GaugeHost, screen_text
+from tests.tui.waiting import wait_until
 
 
 def test_window_keeps_the_peak_of_each_second() -> None:
@@ -102,7 +103,10 @@ async def test_gauge_fits_80_columns() -> None:
 
 
 def test_snapshot_gauge_full_with_queue(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(GaugeHost(samples=RAMP), terminal_size=(100, 3))
+    async def drawn(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_until(pilot, lambda: "queued 12" in screen_text(pilot.app), "the gauge")
+
+    assert snap_compare(GaugeHost(samples=RAMP), terminal_size=(100, 3), run_before=drawn)
 
 
 async def test_gauge_follows_a_real_burst_through_the_engine() -> None:

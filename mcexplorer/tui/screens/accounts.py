@@ -42,6 +42,7 @@ from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")
@@ -261,6 +262,8 @@ class AccountsScreen(Screen[str | None]):
         badge = self.query_one("#accounts-badge", Static)
         badge.update(" · ".join(sorted(b for b in badges if b)))
         badge.set_class(not any(badges), "-hidden")
+        for button in self.query("#accounts-buttons Button").results(Button):
+            button.disabled = not profiles and button.id != "add"  # nothing to act on
         if not profiles:
             self._status("No account saved yet: press a to add one.")
         elif current in {p.name for p in profiles}:
@@ -316,7 +319,7 @@ class AccountsScreen(Screen[str | None]):
         self.active = name
         # To the app: this screen is gone by the time a bubbling message would leave it.
         self.app.post_message(ProfileSelected(name))
-        self.dismiss(name)
+        dismiss_once(self, name)
 
     def action_make_default(self) -> None:
         name = self._selected_or_say()
@@ -385,7 +388,7 @@ class AccountsScreen(Screen[str | None]):
         if not form.has_class("-hidden") and not self.start_adding:
             self._close_form()
         else:
-            self.dismiss(None)
+            dismiss_once(self, None)
 
     # -- the add form ----------------------------------------------------------------------
 
@@ -410,7 +413,7 @@ class AccountsScreen(Screen[str | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         if self.start_adding:
-            self.dismiss(None)
+            dismiss_once(self, None)
         else:
             self._close_form()
 

@@ -19,6 +19,7 @@ from mcexplorer.core.accounts.keys import mask
 from mcexplorer.core.accounts.profiles import Accounts
 from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.tui.screens.accounts import AccountsScreen
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 
@@ -72,6 +73,7 @@ class FirstRunScreen(Screen[FirstRunChoice]):
         super().__init__()
         self.env = os.environ if env is None else env
         self.accounts = accounts
+        self.added: str | None = None  # the profile saved from "Add a key", to open next
 
     def compose(self) -> ComposeResult:
         has_env, env_line = env_status(self.env)
@@ -112,9 +114,10 @@ class FirstRunScreen(Screen[FirstRunChoice]):
                 self._accounts_closed,
             )
             return
-        self.dismiss(picked)
+        dismiss_once(self, picked)
 
     def _accounts_closed(self, selected: str | None) -> None:
         # Backing out without saving a profile leaves the choices on screen.
         if selected is not None:
-            self.dismiss(FirstRunChoice.ADD_KEY)
+            self.added = selected
+            dismiss_once(self, FirstRunChoice.ADD_KEY)

@@ -28,7 +28,8 @@ from mcexplorer.core.history.store import HistoryEntry, HistoryError, HistoryFil
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
-from mcexplorer.tui.screens.save_request import PathPromptScreen
+from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.save_request import ConfirmScreen, PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
@@ -37,6 +38,25 @@ from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
 SHOWN_ENTRIES = 500
 STATUS_FILTERS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("failed", "failed"))
 BUNDLES_DIR = "bundles"
+# (header, widest it grows to): a long path or title is cut rather than push the rest out.
+COLUMNS = (
+    ("#", 8),
+    ("when", 14),
+    ("method", 7),
+    ("path", 60),
+    ("status", 6),
+    ("problem", 40),
+    ("ms", 7),
+)
+
+
+def free_name(path: Path) -> Path:
+    """`path`, or `name-1.md`, `name-2.md`… : the first that does not exist yet."""
+    candidate, n = path, 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def _when(entry: HistoryEntry) -> str:
@@ -128,7 +148,6 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "History"
         table = self.query_one(DataTable)
-        table.add_columns("#", "when", "method", "path", "status", "problem", "ms")
         table.focus()
         self.reload()
 
@@ -150,19 +169,22 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-list", exit_on_error=False)
     def _load(self, filters: HistoryFilter) -> None:
+        bad_rows: list[str] = []
         try:
-            entries = self.store.list(filters)
+            entries = self.store.list(filters, on_bad_row=bad_rows.append)
         except HistoryError as exc:
             self.app.call_from_thread(self._say, str(exc), "error")
             return
         self.app.call_from_thread(self._listed, entries)
+        if bad_rows:  # the rest of the history still shows
+            more = f" (and {len(bad_rows) - 1} more)" if len(bad_rows) > 1 else ""
+            said = f"Left out a history entry that cannot be read: {bad_rows[0]}{more}"
+            self.app.call_from_thread(self._say, said, "warning")
 
     def _listed(self, entries: list[HistoryEntry]) -> None:
         table = self.query_one(DataTable)
-        table.clear()
-        self.entries = {entry.id: entry for entry in entries}
-        for entry in entries:
-            table.add_row(
+        rows = [
+            (
                 str(entry.id),
                 "…" if self.mask_volatile else _when(entry),
                 entry.outcome.method,
@@ -170,8 +192,18 @@ class HistoryScreen(Screen[None]):
                 _status_cell(entry),
                 _title_cell(entry),
                 "…" if self.mask_volatile else f"{entry.outcome.elapsed_ms:.0f}",
-                key=str(entry.id),
             )
+            for entry in entries
+        ]
+        # Widths from the cells themselves: left to the table, they were measured late
+        # and the first frame clipped every column to its header ("/3.0", "Resourc").
+        table.clear(columns=True)
+        for n, (header, cap) in enumerate(COLUMNS):
+            widest = max((len(str(row[n])) for row in rows), default=0)
+            table.add_column(header, width=min(max(widest, len(header)), cap))
+        self.entries = {entry.id: entry for entry in entries}
+        for entry, row in zip(entries, rows, strict=True):
+            table.add_row(*row, key=str(entry.id))
         more = " (newest shown)" if len(entries) >= SHOWN_ENTRIES else ""
         self.query_one("#history-count", Static).update(f"{len(entries)} entries{more}")
         if entries:
@@ -181,6 +213,8 @@ class HistoryScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row < 0:  # the table was emptied (Textual sends no row key then)
+            return
         entry = self.entries.get(int(event.row_key.value or 0))
         if entry is not None and entry is not self.shown:
             self.open_entry(entry)
@@ -214,7 +248,7 @@ class HistoryScreen(Screen[None]):
         entry = self._need_entry()
         if entry is None or self.on_resend is None:
             return
-        self.dismiss()
+        dismiss_once(self)
         self.on_resend(entry.outcome.request)
 
     @on(Button.Pressed, "#save")
@@ -228,7 +262,7 @@ class HistoryScreen(Screen[None]):
         entry = self._need_entry()
         if entry is None:
             return
-        default = self.store.path.parent / BUNDLES_DIR / f"bundle-{entry.id}.md"
+        default = free_name(self.store.path.parent / BUNDLES_DIR / f"bundle-{entry.id}.md")
 
         def chosen(path: Path | None) -> None:
             if path is not None:
@@ -236,10 +270,21 @@ class HistoryScreen(Screen[None]):
 
         self.app.push_screen(PathPromptScreen("Write a support bundle", default), chosen)
 
+    def _ask_to_replace(self, entry: HistoryEntry, path: Path) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_bundle(entry, path, overwrite=True)
+
+        question = f"{path} already exists. Replace it with this bundle?"
+        self.app.push_screen(ConfirmScreen(question, "Replace"), answered)
+
     @work(thread=True, group="bundle", exit_on_error=False, description="write bundle")
-    def _write_bundle(self, entry: HistoryEntry, path: Path) -> None:
+    def _write_bundle(self, entry: HistoryEntry, path: Path, *, overwrite: bool = False) -> None:
         try:
-            write_bundle(entry, path, self.glossary)
+            write_bundle(entry, path, self.glossary, overwrite=overwrite)
+        except FileExistsError:  # never replaced without asking
+            self.app.call_from_thread(self._ask_to_replace, entry, path)
+            return
         except (SaveError, OSError) as exc:  # the message names the file and the cause
             self.app.call_from_thread(self._say, f"Could not write the bundle: {exc}", "error")
             return
@@ -252,4 +297,4 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-path", Input).focus()
 
     def action_close(self) -> None:
-        self.dismiss()
+        dismiss_once(self)

@@ -50,6 +50,7 @@ from mcexplorer.core.http.paginate import paginate
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.http.slots import MAX_LIMIT, SlotSnapshot
 from mcexplorer.core.session.members import ImportRun, preview_import, run_import
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.widgets.import_progress import ImportProgress
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
@@ -472,4 +473,4 @@ class ImportScreen(Screen[None]):
         if self.running and self._importing is not None:
             self._importing.cancel()
             return
-        self.dismiss(None)
+        dismiss_once(self, None)

@@ -27,6 +27,10 @@ class AccountHeader(Widget):
     health: reactive[str | None] = reactive(None)
     healthy: reactive[bool | None] = reactive(None)
     profile: reactive[str] = reactive("")
+    # Where the profile's key is kept when that needs saying ("INSECURE: key stored
+    # unencrypted", "key in memory only"): flagged wherever the profile shows.
+    store_flag: reactive[str | None] = reactive(None)
+    store_insecure: reactive[bool] = reactive(False)
 
     def set_root(self, body: Any, dc: str | None) -> None:
         """Account name and role from `GET /` (MailerSend has no root: the label stays)."""
@@ -53,4 +57,8 @@ class AccountHeader(Widget):
         if self.profile:
             line.append(" │ ")
             line.append(self.profile, style="italic")
+        if self.store_flag:
+            line.append(" ")
+            style = "bold white on dark_red" if self.store_insecure else "dim"
+            line.append(f" {self.store_flag} ", style=style)
         return line

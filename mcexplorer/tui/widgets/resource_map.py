@@ -40,6 +40,7 @@ class MapEntry:
     path: str  # relative to the API base: requests never leave the configured host
     query: dict[str, str] = field(default_factory=dict)
     loaded: bool = False
+    more: bool = False  # "more…": the next page of its parent's items, loaded in place
 
     @property
     def href(self) -> str:
@@ -86,9 +87,14 @@ class ResourceMap(Tree[MapEntry]):
         self.fetch: Fetcher | None = None
         self.show_root = True
         self.guide_depth = 3
+        self._shown_root: Any = None
 
     def populate_root(self, body: Any, fallback_paths: list[str]) -> None:
-        """Fill the first level from the root body (or the fallback paths) and open it."""
+        """Fill the first level from the root body (or the fallback paths) and open it.
+        The same root again (fetched early, then by the session) keeps what was opened."""
+        if body is not None and body == self._shown_root and self.root.children:
+            return
+        self._shown_root = body
         self.clear()
         self.root.data = MapEntry("root", "GET", "/", loaded=True)
         if isinstance(body, dict) and isinstance(body.get("account_name"), str):
@@ -103,6 +109,7 @@ class ResourceMap(Tree[MapEntry]):
     def populate_catalog(self, title: str, catalog: Catalog) -> None:
         """Fill the first level with every operation whose path takes no parameter; paths
         deeper than one segment (/analytics/date) sit in a folder named by the first."""
+        self._shown_root = None
         self.clear()
         self.root.data = MapEntry("root", "GET", "/", loaded=True)
         self.root.set_label(Text(title, style="bold"))
@@ -137,6 +144,12 @@ class ResourceMap(Tree[MapEntry]):
         for link in links_of(body):
             if link.rel not in _SKIPPED_RELS:
                 self._add_link(node, link)
+        self._add_items(node, entry, body)
+        if not node.children:
+            node.allow_expand = False
+
+    def _add_items(self, node: TreeNode[MapEntry], entry: MapEntry, body: Any) -> None:
+        """A collection's items, then "more…" when the collection goes on past them."""
         items = collection_items(body)
         for item in items[:MAX_ITEMS]:
             self_link = next((lk for lk in links_of(item) if lk.rel == "self"), None)
@@ -150,8 +163,17 @@ class ResourceMap(Tree[MapEntry]):
             node.add(Text(_item_name(item), style="italic"), data=child, allow_expand=True)
         if len(items) > MAX_ITEMS:
             node.add_leaf(Text(f"… {len(items) - MAX_ITEMS} more", style="dim"))
-        if not node.children:
-            node.allow_expand = False
+            return
+        total = body.get("total_items") if isinstance(body, dict) else None
+        try:
+            offset = int(entry.query.get("offset", "0"))
+        except ValueError:
+            return
+        shown = offset + len(items)
+        if items and isinstance(total, int) and shown < total:
+            query = {**entry.query, "offset": str(shown), "count": str(len(items))}
+            more = MapEntry("more", "GET", entry.path, query, more=True)
+            node.add_leaf(Text(f"more… ({shown} of {total})", style="dim italic"), data=more)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[MapEntry]) -> None:
         entry = event.node.data
@@ -179,7 +201,25 @@ class ResourceMap(Tree[MapEntry]):
         node.set_label(label)
         self.add_children(node, body)
 
+    @work(exclusive=False, group="map")
+    async def _load_more(self, node: TreeNode[MapEntry]) -> None:
+        """Replace the "more…" leaf with the next page of its parent's items."""
+        entry, parent = node.data, node.parent
+        if entry is None or parent is None or self.fetch is None or entry.loaded:
+            return
+        entry.loaded = True  # Enter pressed twice loads the page once
+        node.set_label(Text("loading…", style="dim italic"))
+        body = await self.fetch(entry.path, entry.query)
+        if body is None:
+            entry.loaded = False
+            node.set_label(Text("more… (failed: Enter to retry)", style="red"))
+            return
+        node.remove()
+        self._add_items(parent, entry, body)
+
     def on_tree_node_selected(self, event: Tree.NodeSelected[MapEntry]) -> None:
         entry = event.node.data
-        if entry is not None:
+        if entry is not None and entry.more:
+            self._load_more(event.node)
+        elif entry is not None:
             self.post_message(LinkFollowed(entry.href, entry.method))
