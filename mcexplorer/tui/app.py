@@ -190,7 +190,7 @@ class ExplorerApp(App[None]):
 
     def _connect_early(self, target: Target, glossary: Glossary) -> None:
         if self.explorer.glossary is None:
-            self.explorer.glossary = glossary
+            self.explorer.connection.use_glossary(glossary)
         self.explorer.connect(target)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)

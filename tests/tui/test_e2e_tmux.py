@@ -78,7 +78,9 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 
 
 def _line_of(screen: str, text: str, after: int = 0) -> int:
-    lines = screen.splitlines()
+    """The first line at or after `after` whose sidebar part (left of its edge) holds `text`;
+    the composer's documentation on the right may name the same words."""
+    lines = [line.split("▕")[0] for line in screen.splitlines()]
     return next(i for i, line in enumerate(lines) if i >= after and text in line)
 
 

@@ -25,8 +25,9 @@ from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.sandbox.server import SandboxServer
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.screens.save_request import ConfirmScreen, PathPromptScreen
+from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
@@ -276,7 +277,7 @@ async def test_a_bundle_never_replaces_a_file_without_asking(run: Run, tmp_path:
     assert Path(prompt.query_one(Input).value) == bundles / "bundle-2-1.md"  # a free name
     prompt.query_one(Input).value = str(bundles / "bundle-2.md")  # the user insists
     await run.pilot.press("enter")
-    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmScreen), "the question")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmDialog), "the question")
     await run.pilot.press("escape")  # the cautious answer
     await settle(run.pilot)
     assert (bundles / "bundle-2.md").read_text("utf-8") == "an earlier bundle"
@@ -284,7 +285,7 @@ async def test_a_bundle_never_replaces_a_file_without_asking(run: Run, tmp_path:
     await wait_until(run.pilot, lambda: isinstance(run.app.screen, PathPromptScreen), "prompt")
     run.app.screen.query_one(Input).value = str(bundles / "bundle-2.md")
     await run.pilot.press("enter")
-    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmScreen), "the question")
+    await wait_until(run.pilot, lambda: isinstance(run.app.screen, ConfirmDialog), "the question")
     await run.pilot.click("#yes")
     await wait_until(
         run.pilot,

@@ -22,14 +22,11 @@ from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.accounts.target import Target
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.glossary import GlossaryScreen
 from mcexplorer.tui.screens.history import HistoryScreen
-from mcexplorer.tui.screens.save_request import (
-    ConfirmScreen,
-    PathPromptScreen,
-    SaveRequestScreen,
-)
+from mcexplorer.tui.screens.save_request import PathPromptScreen, SaveRequestScreen
 from mcexplorer.tui.widgets.collection_tree import CollectionTree
 from mcexplorer.tui.widgets.json_view import JsonView
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -40,7 +37,6 @@ from tests.tui.waiting import settle_workers, wait_until
 
 SIZE = (140, 42)
 # DuplicateIds 'param-list_id' in Composer._rebuild_params (issue 13, crash 1): T1 fixes it.
-COMPOSER_T1 = pytest.mark.xfail(strict=True, reason="composer: T1")
 
 
 @pytest.fixture
@@ -129,7 +125,7 @@ async def start(server: SandboxServer, tmp_path: Path) -> AsyncIterator[Journey]
     async with app.run_test(size=SIZE) as pilot:
         running = Journey(app, pilot, server, admin)
         await running.until(lambda: bool(running.map.root.children), "the map's first level")
-        await running.until(lambda: app.explorer.collection is not None, "the Saved tab")
+        await running.until(lambda: app.explorer.saved.collection is not None, "the Saved tab")
         yield running
     admin.close()
 
@@ -141,7 +137,6 @@ def first_list(journey: Journey) -> dict[str, Any]:
 # ----- developer -----------------------------------------------------------------------
 
 
-@COMPOSER_T1
 async def test_developer_browses_the_map_down_to_a_member_and_sends(journey: Journey) -> None:
     audience = first_list(journey)
     lists = journey.child(journey.map.root, "lists")
@@ -155,7 +150,10 @@ async def test_developer_browses_the_map_down_to_a_member_and_sends(journey: Jou
     first_email = page[0]["email_address"]
     assert first_email[:16] in journey.shown()  # the sidebar is narrow: its start
     await journey.open(journey.child(members, first_email))
-    assert journey.composer_input("path").value.endswith(page[0]["id"])
+    # The composer shows the member's template with its parameters filled in.
+    assert journey.composer_input("path").value == "/lists/{list_id}/members/{subscriber_hash}"
+    assert journey.composer_input("param-list_id").value == audience["id"]
+    assert journey.composer_input("param-subscriber_hash").value == page[0]["id"]
     assert await journey.send() == 1  # exactly the member's GET reached the sandbox
     assert journey.status().startswith("200")
     assert first_email in journey.body()
@@ -307,7 +305,7 @@ async def test_team_saves_reopens_and_runs_a_request(journey: Journey, tmp_path:
     tree.move_cursor(node)
     await journey.pilot.press("enter")
     # The composer holds an unsaved edit of the opened request: it asks before dropping it.
-    await journey.until(lambda: isinstance(journey.app.screen, ConfirmScreen), "the question")
+    await journey.until(lambda: isinstance(journey.app.screen, ConfirmDialog), "the question")
     assert "unsaved changes" in journey.shown()
     await journey.pilot.click("#yes")
     await journey.until(lambda: journey.composer_input("path").value == "/lists", "reopened")

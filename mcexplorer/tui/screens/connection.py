@@ -104,8 +104,14 @@ class Connection(Widget):
         from mcexplorer.core.problems.glossary import Glossary
 
         self._read_catalog(mailersend)
-        glossary = Glossary.load()
-        self.app.call_from_thread(setattr, self, "glossary", glossary)
+        self.app.call_from_thread(self.use_glossary, Glossary.load())
+
+    def use_glossary(self, glossary: Glossary) -> None:
+        """A session opened before the glossary loaded gets it too (its explanations name
+        glossary entries)."""
+        self.glossary = glossary
+        if self.session is not None and self.session.glossary is None:
+            self.session.glossary = glossary
 
     @work(thread=True, group="catalog", exit_on_error=False)
     def _load_catalog(self, mailersend: bool) -> None:

@@ -29,7 +29,8 @@ from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
 from mcexplorer.tui.screens.closing import dismiss_once
-from mcexplorer.tui.screens.save_request import ConfirmScreen, PathPromptScreen
+from mcexplorer.tui.dialogs.confirm import ConfirmDialog
+from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
@@ -276,7 +277,7 @@ class HistoryScreen(Screen[None]):
                 self._write_bundle(entry, path, overwrite=True)
 
         question = f"{path} already exists. Replace it with this bundle?"
-        self.app.push_screen(ConfirmScreen(question, "Replace"), answered)
+        self.app.push_screen(ConfirmDialog(question, "Replace"), answered)
 
     @work(thread=True, group="bundle", exit_on_error=False, description="write bundle")
     def _write_bundle(self, entry: HistoryEntry, path: Path, *, overwrite: bool = False) -> None:
