@@ -19,15 +19,17 @@ any_json: st.SearchStrategy[Any] = st.recursive(
     max_leaves=12,
 )
 
-_cache: dict[tuple[int, str], st.SearchStrategy[Any]] = {}
+# Keyed by id(), so each entry keeps its schema alive: a schema freed by another test
+# would hand its id, and so its strategy, to a different schema.
+_cache: dict[tuple[int, str], tuple[Schema, st.SearchStrategy[Any]]] = {}
 
 
 def valid_value(schema: Schema, name: str = "") -> st.SearchStrategy[Any]:
     """Values the schema allows: required fields always, optional ones sometimes."""
     key = (id(schema), name)
     if key not in _cache:
-        _cache[key] = _valid(schema, name)
-    return _cache[key]
+        _cache[key] = (schema, _valid(schema, name))
+    return _cache[key][1]
 
 
 def _valid(schema: Schema, name: str) -> st.SearchStrategy[Any]:

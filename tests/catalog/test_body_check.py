@@ -221,3 +221,15 @@ def test_mailersend_bodies_are_checked_from_their_flat_fields() -> None:
     found = _by_path(check_body(send, body))
     assert found["to"].message == 'expected an array of objects, got the string "ann@example.com".'
     assert found["subject"].is_error
+
+
+def test_mailersend_enums_from_flat_fields_are_choices_not_type_names() -> None:
+    mailersend = Catalog.load(DEFAULT_PATH.with_name("mailersend_catalog.json"))
+    route = next(op for op in mailersend.operations if op.id == "createSmsInbound")
+    body = {"sms_number_id": "n1", "name": "replies", "forward_url": "https://example.com/in"}
+    body["filter"] = {"comparer": "equal", "value": "STOP"}
+    assert check_body(route, body) == []
+    body["filter"] = {"comparer": "bogus", "value": "STOP"}
+    [issue] = check_body(route, body)
+    assert issue.is_error and issue.path == "filter.comparer"
+    assert "equal, not-equal" in issue.message

@@ -162,7 +162,7 @@ def _schema_from_fields(fields: dict[str, Any], required: Iterable[str]) -> Sche
         children.setdefault(parent, {})[leaf] = kind
 
     def build(path: str, kind: Any, needed: Iterable[str] = ()) -> Schema:
-        if isinstance(kind, list):
+        if isinstance(kind, (list, tuple)):  # the fields hold enums as tuples
             return Schema(type="string", enum=tuple(kind))
         text = str(kind)
         if text.startswith("array<"):
