@@ -42,10 +42,11 @@ async def run(runs: int) -> None:
             await pilot.pause(0.5)
             await app.workers.wait_for_complete()
             screen = app.explorer
-            assert screen.engine is not None
-            lists = (await screen.engine.send(ApiRequest("GET", "/lists"))).json()
+            assert screen.session is not None
+            engine = screen.session.engine
+            lists = (await engine.send(ApiRequest("GET", "/lists"))).json()
             biggest = max(lists["lists"], key=lambda a: a["stats"]["member_count"])
-            page = await screen.engine.send(
+            page = await engine.send(
                 ApiRequest(
                     "GET",
                     "/lists/{list_id}/members",
@@ -90,7 +91,7 @@ async def run(runs: int) -> None:
                 stop, worst = asyncio.Event(), [0.0]
                 monitor = asyncio.create_task(stall_monitor(stop, worst))
                 start = time.perf_counter()
-                screen.show_outcome(outcome)
+                screen.show_outcome(outcome, None)
                 while not painted:
                     await asyncio.sleep(0.001)
                 visible_ms.append((painted[0] - start) * 1000)
