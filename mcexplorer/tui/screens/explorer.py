@@ -73,8 +73,17 @@ class ExplorerScreen(Screen[None]):
         Binding("ctrl+r", "repeat", "Repeat ×20", id="repeat"),
         Binding("alt+left", "back", "Back", id="back"),
         Binding("alt+right", "forward", "Forward", id="forward"),
-        Binding("ctrl+pageup", "previous_page", "Prev page", id="previous-page", show=False),
-        Binding("ctrl+pagedown", "next_page", "Next page", id="next-page", show=False),
+        Binding(
+            "ctrl+pageup",
+            "previous_page",
+            "Prev page",
+            id="previous-page",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+pagedown", "next_page", "Next page", id="next-page", show=False, priority=True
+        ),
         Binding("ctrl+o", "toggle_view", "Map/Ops", id="toggle-view"),
         Binding("ctrl+l", "follow_link", "Links", id="follow-link", show=False),
         Binding("f1", "help", "Help", id="help"),
