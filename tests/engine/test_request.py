@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.http.curl import to_curl
-from mcexplorer.core.redact import SECRET_NAME, looks_secret
 from mcexplorer.core.http.request import (
     ApiRequest,
     RequestInvalid,
@@ -19,6 +18,7 @@ from mcexplorer.core.http.request import (
     split_assignment,
     subscriber_hash,
 )
+from mcexplorer.core.redact import SECRET_NAME, looks_secret
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"

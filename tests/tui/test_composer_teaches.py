@@ -13,21 +13,12 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 
 from mcexplorer.tui.dialogs.paste_curl import PasteCurlDialog
-from mcexplorer.tui.messages import RequestSubmitted, ResponseReceived
 from mcexplorer.tui.widgets.body_editor import BodyEditor
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.doc_pane import DocPane
 from tests.tui.test_explorer import Session, demo_get
 
 MEMBERS = "/lists/{list_id}/members"
-
-
-def _sent(session: Session) -> list[Any]:
-    return [m.request for m in session.posted(RequestSubmitted)]  # type: ignore[attr-defined]
-
-
-def _last_response(session: Session) -> Any:
-    return session.posted(ResponseReceived)[-1].outcome  # type: ignore[attr-defined]
 
 
 def _doc(session: Session) -> str:
@@ -89,8 +80,8 @@ async def test_an_enum_query_parameter_is_chosen_and_sent(session: Session) -> N
     await session.pilot.pause()
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session)[-1].query == {"status": "unsubscribed"}
-    members = _last_response(session).json()["members"]
+    assert session.sent()[-1].query == {"status": "unsubscribed"}
+    members = session.last_response().json()["members"]
     assert all(m["status"] == "unsubscribed" for m in members)
 
 
@@ -112,11 +103,11 @@ async def test_a_body_outside_the_schema_waits_until_the_user_insists(session: S
     await session.settle()
     issues = _issues(session)
     assert 'status: "bogus" is not allowed; use one of: subscribed' in issues
-    assert _sent(session) == []
+    assert session.sent() == []
     assert session.screen.query_one("#send-anyway").display
     await session.pilot.click("#send-anyway")
     await session.settle()
-    outcome = _last_response(session)
+    outcome = session.last_response()
     assert outcome.request.body["status"] == "bogus" and outcome.status == 400
 
 
@@ -127,8 +118,8 @@ async def test_an_unknown_field_warns_but_does_not_block(session: Session) -> No
     await _body(session, body)
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _last_response(session).status == 200
-    assert _last_response(session).json()["email_address"] == "warned@larkspurmail.com"
+    assert session.last_response().status == 200
+    assert session.last_response().json()["email_address"] == "warned@larkspurmail.com"
 
 
 async def test_copy_as_curl_reads_the_key_from_the_environment(session: Session) -> None:
@@ -160,8 +151,8 @@ async def test_pasting_a_curl_command_fills_the_composer(session: Session) -> No
     assert session.composer_input("count").value == "2"
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session)[-1].query == {"count": "2", "status": "subscribed"}
-    assert _last_response(session).status == 200
+    assert session.sent()[-1].query == {"count": "2", "status": "subscribed"}
+    assert session.last_response().status == 200
 
 
 async def test_the_body_opens_in_editor_and_comes_back(

@@ -19,6 +19,7 @@ from textual.worker import WorkerCancelled
 
 from mcexplorer.core.accounts.keys import Credentials
 from mcexplorer.core.accounts.target import Target
+from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.sandbox.server import SandboxServer
 from mcexplorer.tui.app import ExplorerApp
@@ -63,6 +64,13 @@ class Session:
         """Each message once (the hook sees it again at every node it bubbles to)."""
         unique = {id(m): m for m in self.messages if isinstance(m, kind)}
         return list(unique.values())
+
+    def sent(self) -> list[ApiRequest]:
+        """The requests the screen submitted, in order."""
+        return [m.request for m in self.posted(RequestSubmitted)]  # type: ignore[attr-defined]
+
+    def last_response(self) -> Outcome:
+        return self.posted(ResponseReceived)[-1].outcome  # type: ignore[attr-defined]
 
     async def settle(self) -> None:
         """Let every worker (sends, map loads, formatting) finish and the screen catch up."""

@@ -12,21 +12,12 @@ from typing import Any
 from textual.widgets import Input, OptionList, Select
 from textual.widgets._select import SelectOverlay
 
-from mcexplorer.tui.messages import RequestSubmitted, ResponseReceived
 from mcexplorer.tui.widgets.composer import Composer
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from mcexplorer.tui.widgets.response_view import ResponseView
 from tests.tui.test_explorer import Session, demo_get
 
 MEMBER = "/lists/{list_id}/members/{subscriber_hash}"
-
-
-def _sent(session: Session) -> list[Any]:
-    return [m.request for m in session.posted(RequestSubmitted)]  # type: ignore[attr-defined]
-
-
-def _last_response(session: Session) -> Any:
-    return session.posted(ResponseReceived)[-1].outcome  # type: ignore[attr-defined]
 
 
 def _issues(session: Session) -> str:
@@ -75,7 +66,7 @@ async def test_an_empty_path_is_refused_not_sent_as_the_root(session: Session) -
     assert path.placeholder.startswith("type a path")  # a hint, not an old template
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session) == []
+    assert session.sent() == []
     assert "path: is empty" in _issues(session)
 
 
@@ -94,8 +85,8 @@ async def test_an_email_typed_before_the_template_fetches_the_member_the_hint_na
     assert session.screen.query_one("#param-subscriber_hash", Input).value == digest
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session)[-1].path_params["subscriber_hash"] == digest
-    outcome = _last_response(session)
+    assert session.sent()[-1].path_params["subscriber_hash"] == digest
+    outcome = session.last_response()
     assert outcome.status == 200 and outcome.json()["email_address"] == email
 
 
@@ -121,8 +112,8 @@ async def test_typing_in_the_path_field_appends_and_keeps_the_other_fields(
     )
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session)[-1].query == {"count": "2", "offset": "1"}
-    assert len(_last_response(session).json()["members"]) <= 2
+    assert session.sent()[-1].query == {"count": "2", "offset": "1"}
+    assert len(session.last_response().json()["members"]) <= 2
     assert composer.draft.path == "/lists/{list_id}/members"
 
 
@@ -141,7 +132,7 @@ async def test_fields_and_exclude_fields_both_stay_editable_and_say_why_not_both
     assert "cannot be used together" in _issues(session)
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session) == []
+    assert session.sent() == []
 
 
 async def test_letters_in_count_are_shown_and_refused_empty_count_is_the_default(
@@ -156,14 +147,14 @@ async def test_letters_in_count_are_shown_and_refused_empty_count_is_the_default
     assert "count: '1x' is not a whole number" in _issues(session)
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session) == []
+    assert session.sent() == []
     await session.pilot.press("backspace", "backspace")
     await session.pilot.pause()
     assert _issues(session) == "" and not count.has_class("-invalid")
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert "count" not in _sent(session)[-1].query
-    assert _last_response(session).status == 200
+    assert "count" not in session.sent()[-1].query
+    assert session.last_response().status == 200
 
 
 # ----- no DuplicateIds on the routes that crashed ---------------------------------------
@@ -188,7 +179,7 @@ async def test_the_map_into_a_member_and_its_parent_link(session: Session) -> No
     assert session.screen.query_one("#param-list_id", Input).value == list_id
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _last_response(session).json()["email_address"] == email
+    assert session.last_response().json()["email_address"] == email
     await session.pilot.press("ctrl+l")  # the member's links: follow `parent`
     await session.settle()
     view = session.screen.query_one(ResponseView)
@@ -200,7 +191,7 @@ async def test_the_map_into_a_member_and_its_parent_link(session: Session) -> No
     assert len(session.screen.query("#param-list_id")) == 1
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _last_response(session).status == 200
+    assert session.last_response().status == 200
 
 
 async def test_merge_fields_right_after_put_member_in_operations(session: Session) -> None:
@@ -251,7 +242,7 @@ async def test_parameter_names_typed_by_hand_that_cannot_be_ids(session: Session
     assert [w.placeholder for w in params] == ["a b", "c.d", "list_id"]
     await session.pilot.press("ctrl+s")
     await session.settle()
-    assert _sent(session) == [] and "space" in _issues(session)
+    assert session.sent() == [] and "space" in _issues(session)
 
 
 async def test_paging_in_a_picker_just_opened(session: Session) -> None:
