@@ -239,7 +239,7 @@ async def test_parameter_names_typed_by_hand_that_cannot_be_ids(session: Session
     await session.pilot.press(*"/x/{a b}/{c.d}/{list_id}")
     await session.pilot.pause()
     params = [w for w in session.screen.query("#params Input") if w.display]
-    assert [w.placeholder for w in params] == ["a b", "c.d", "list_id"]
+    assert [w.param_name for w in params] == ["a b", "c.d", "list_id"]  # type: ignore[attr-defined]
     await session.pilot.press("ctrl+s")
     await session.settle()
     assert session.sent() == [] and "space" in _issues(session)

@@ -28,8 +28,8 @@ from mcexplorer.core.history.store import HistoryEntry, HistoryError, HistoryFil
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
-from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
+from mcexplorer.tui.screens.closing import dismiss_once
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel

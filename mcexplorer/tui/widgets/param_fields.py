@@ -102,7 +102,10 @@ class ParamFields(Horizontal):
     def _input(self, name: str) -> Input:
         widget = self._inputs.get(name)
         if widget is None:
-            widget = Input(placeholder=name, id=_id("param", name), classes="param", compact=True)
+            # The label names it; the empty input says what leaving it empty means.
+            widget = Input(
+                placeholder="required", id=_id("param", name), classes="param", compact=True
+            )
             widget.param_name = name  # type: ignore[attr-defined]
             self._inputs[name] = widget
             self.mount(widget)
@@ -114,7 +117,7 @@ class ParamFields(Horizontal):
         if picker is None:
             picker = Picker(
                 [(v, v) for v in options],
-                prompt=name,
+                prompt="API default",  # nothing chosen: the parameter is not sent
                 id=_id("choice", name),
                 classes="choice",
                 compact=True,
