@@ -15,12 +15,12 @@ from tests.history.outcomes import KEY, make_outcome, not_found
 BASE = "https://us6.api.mailchimp.com/3.0/"
 
 
-def _entry(tmp_path: Path, outcome=None):  # type: ignore[no-untyped-def]
+def _entry(tmp_path: Path, outcome=None, base_url: str = BASE):  # type: ignore[no-untyped-def]
     store = HistoryStore(tmp_path / "h.sqlite3")
     entry_id = record_outcome(
         outcome or not_found(),
         profile="work",
-        base_url=BASE,
+        base_url=base_url,
         credentials=Credentials.api_key(KEY),
         store=store,
     )
@@ -48,6 +48,8 @@ def test_bundle_of_a_404_has_everything_support_asks_for(tmp_path: Path) -> None
         "| X-Request-Id | req-123 |",
         "| Problem instance | 5c3c8d3e-1111-2222-3333-444455556666 |",
         "| Datacenter | us6 |",
+        "| Target | us6.api.mailchimp.com |",
+        "| Simulated error | no |",
         f"| Client | mcexplorer {__version__} |",
         "| Started | 2024-05-01T12:00:00.000000+00:00 |",
         "**Resource Not Found** (404)",
@@ -85,3 +87,20 @@ def test_no_secret_in_the_bundle_file(tmp_path: Path) -> None:
     curl_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
     assert "Authorization" not in curl_block and "$MAILCHIMP_API_KEY" in curl_block
     assert '"Authorization": "[redacted]"' in text
+
+
+def test_a_reproduced_error_on_the_sandbox_says_so(tmp_path: Path) -> None:
+    outcome = make_outcome(
+        429,
+        body={"title": "Too Many Requests", "status": 429},
+        request_headers={"X-Trigger-Error": "TooManyRequests"},
+    )
+    text = render_bundle(_entry(tmp_path, outcome, base_url="http://127.0.0.1:8765/3.0/"))
+    assert (
+        "| Simulated error | yes: the request asked for it (X-Trigger-Error: TooManyRequests) |"
+        in text
+    )
+    assert (
+        "| Target | a local server (127.0.0.1), such as mcexplorer's sandbox: not the real API |"
+        in text
+    )

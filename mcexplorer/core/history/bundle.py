@@ -11,15 +11,16 @@ import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mcexplorer import __version__
 from mcexplorer.core import jsontext
-from mcexplorer.core.accounts.keys import AuthKind, Credentials, Provider
+from mcexplorer.core.accounts.keys import AuthKind, Credentials, Provider, is_loopback
 from mcexplorer.core.accounts.target import ENV_FOR_PROVIDER
 from mcexplorer.core.atomic import atomic_write_text
 from mcexplorer.core.history.store import HistoryEntry
 from mcexplorer.core.http.curl import to_curl
-from mcexplorer.core.http.request import RequestInvalid
+from mcexplorer.core.http.request import TRIGGER_HEADER, RequestInvalid
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
 from mcexplorer.core.redact import SECRET_HEADERS, redact_text
 from mcexplorer.core.session.explain import explain
@@ -142,6 +143,22 @@ def _problem_section(entry: HistoryEntry, glossary: Glossary) -> tuple[str, Glos
     return "\n".join(lines), found
 
 
+def _target_words(entry: HistoryEntry) -> str:
+    host = urlsplit(entry.base_url).hostname or ""
+    if is_loopback(host):
+        return f"a local server ({host}), such as mcexplorer's sandbox: not the real API"
+    return host
+
+
+def _simulated_words(entry: HistoryEntry) -> str:
+    """Support must not chase an error the user asked for."""
+    headers = {k.lower(): v for k, v in entry.outcome.request.headers.items()}
+    asked = headers.get(TRIGGER_HEADER.lower())
+    if asked:
+        return f"yes: the request asked for it ({TRIGGER_HEADER}: {asked})"
+    return "no"
+
+
 def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
     glossary = glossary or Glossary.load()
     problem_text, found = _problem_section(entry, glossary)
@@ -153,7 +170,9 @@ def render_bundle(entry: HistoryEntry, glossary: Glossary | None = None) -> str:
         ("Started", entry.outcome.started_at),
         ("Recorded", entry.recorded_at),
         ("Request", f"{entry.outcome.method} {entry.outcome.url}"),
+        ("Target", _target_words(entry)),
         ("Status", status),
+        ("Simulated error", _simulated_words(entry)),
         ("Outcome", _outcome_words(entry)),
         ("Elapsed", f"{entry.outcome.elapsed_ms:.0f} ms"),
         ("Attempts", len({a.attempt for a in entry.outcome.attempts})),
