@@ -21,6 +21,7 @@ import tempfile
 from typing import Any
 
 STOP_TIMEOUT_S = 5.0
+WATCHABLE_LATENCY_MS = 250  # a typical Mailchimp API call; the palette switches it off
 
 
 class SandboxStartError(RuntimeError):
@@ -87,6 +88,8 @@ def _serve(provider: str) -> None:
 
     # Ctrl+C in the terminal reaches the whole process group: the app decides when to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from mcexplorer.sandbox.app import SandboxApp
+    from mcexplorer.sandbox.faults import FaultConfig
     from mcexplorer.sandbox.server import SandboxServer
 
     server = SandboxServer(provider=provider, host="127.0.0.1")
@@ -97,6 +100,10 @@ def _serve(provider: str) -> None:
         "demo_key": server.demo_key,
         "root": _root(server.api_url, server.demo_key) if provider == "mailchimp" else None,
     }
+    if isinstance(server.app, SandboxApp):
+        # From here on API calls take about as long as the real API's, so the slot gauge and
+        # the retry timeline can be watched (the root above was fetched without it).
+        server.app.set_faults(FaultConfig(latency_ms=WATCHABLE_LATENCY_MS, latency_jitter_ms=80))
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
     sys.stdin.buffer.read()  # until the app closes the pipe, or dies

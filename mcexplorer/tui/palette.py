@@ -6,6 +6,17 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+# The sandbox's fault profiles (mcexplorer/sandbox/faults.py; a test keeps them in step).
+SANDBOX_FAULT_PROFILES = {
+    "none": "Answers at once, no faults",
+    "flaky": "10 ms, a few transient 5xx and resets",
+    "realistic": "About 120 ms with a long tail, rare 5xx",
+    "outage": "Every request 503, some with Retry-After",
+    "firewall": "The edge firewall's HTML block after ten 404s",
+    "cdn": "A CDN 502 page on one request in five",
+    "tls": "426: plain HTTP refused",
+}
+
 # (title, action on the explorer screen, what it does)
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Send request", "send", "Send what the composer holds (Ctrl+S)"),
@@ -37,6 +48,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Import members from CSV", "import_members", "Preview, then upsert into an audience (F7)"),
     ("Help", "help", "Help for the focused area (F1)"),
     ("Focus composer", "focus_composer", "Jump to the path input"),
+    *(
+        (f"Sandbox faults: {name}", f"sandbox_faults({name!r})", what)
+        for name, what in SANDBOX_FAULT_PROFILES.items()
+    ),
 )
 
 

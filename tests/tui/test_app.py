@@ -17,7 +17,7 @@ from textual.worker import WorkerCancelled
 
 from mcexplorer.cli import build_parser
 from mcexplorer.commands.tui import launch
-from mcexplorer.commands.tui_sandbox import SandboxProcess
+from mcexplorer.commands.tui_sandbox import WATCHABLE_LATENCY_MS, SandboxProcess
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
@@ -352,3 +352,14 @@ def test_two_errors_print_one_scrubbed_line_and_no_traceback(
     err = capfd.readouterr().err
     assert err.count("mcexplorer crashed") == 1 and "failure 1" in err
     assert "Traceback" not in err and "NOTE" not in err and FAKE_KEY not in err
+
+
+def test_the_sandbox_child_answers_api_calls_with_a_watchable_latency() -> None:
+    sandbox = SandboxProcess("mailchimp")
+    try:
+        sandbox.wait_ready()
+        faults = httpx.get(sandbox.url + "/_sandbox/faults", timeout=5).json()
+        assert faults["latency_ms"] == WATCHABLE_LATENCY_MS
+        assert sandbox.root["account_name"] == "Larkspur Demo Co"  # fetched before it applied
+    finally:
+        sandbox.stop()

@@ -87,6 +87,20 @@ class Connection(Widget):
         self._last_slot_post = 0.0
         self._pending_snapshot: SlotSnapshot | None = None
 
+    @work(exclusive=True, group="sandbox-faults", exit_on_error=False)
+    async def set_fault_profile(self, profile: str) -> None:
+        from mcexplorer.core.session.sandbox_admin import SandboxAdminError, set_fault_profile
+
+        if self.target is None:
+            self._failed("No account is open yet.")
+            return
+        try:
+            await set_fault_profile(self.target.base_url, profile)
+        except SandboxAdminError as exc:
+            self._failed(f"Sandbox faults: {exc}")
+            return
+        self.notify(f"The sandbox now answers with the '{profile}' fault profile.")
+
     def _failed(self, text: str) -> None:
         self.notify(text, severity="error", timeout=10, markup=False)
 

@@ -324,6 +324,9 @@ class ExplorerScreen(Screen[None]):
     def action_accounts(self) -> None:
         self.app.action_accounts()  # type: ignore[attr-defined]
 
+    def action_sandbox_faults(self, profile: str) -> None:
+        self.connection.set_fault_profile(profile)
+
     def action_import_members(self) -> None:
         from mcexplorer.tui.screens.import_screen import ImportScreen
 
