@@ -206,8 +206,10 @@ async def test_down_from_the_operations_filter_goes_into_the_list(session: Sessi
     await session.pilot.press("ctrl+o", *"post members")
     await session.settle()
     await session.pilot.press("down")
-    assert session.screen.query_one("#ops-options", OptionList).has_focus
-    await session.pilot.press("down", "enter")  # the first operation (a heading comes first)
+    options = session.screen.query_one("#ops-options", OptionList)
+    assert options.has_focus
+    assert options.highlighted_option is not None  # a row to choose, not none
+    await session.pilot.press("enter")  # the first operation (the heading is passed over)
     await session.settle()
     first = session.screen.query_one(OperationsList).shown[0]
     assert session.screen.query_one("#method", Select).value == first.method == "POST"

@@ -119,7 +119,14 @@ class OperationsList(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "ops-filter":
             event.stop()
-            self.query_one(OptionList).focus()
+            self._into_list()
+
+    def _into_list(self) -> None:
+        """Focus the list with a row highlighted, so the next Enter chooses something."""
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.highlighted is None:
+            options.action_first()
 
     @property
     def row_width(self) -> int:
@@ -139,7 +146,7 @@ class OperationsList(Vertical):
         # Down from the filter goes on into the list, as Enter does.
         if event.key == "down" and self.query_one("#ops-filter", Input).has_focus:
             event.stop()
-            self.query_one(OptionList).focus()
+            self._into_list()
 
     def _refill(self, text: str) -> None:
         options = self.query_one(OptionList)

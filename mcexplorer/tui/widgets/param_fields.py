@@ -29,10 +29,11 @@ def _id(prefix: str, name: str) -> str | None:
 class ParamFields(Horizontal):
     """Renders names and values it is given; reports edits through the callbacks."""
 
+    # A path value keeps room for an id or a subscriber hash however many pickers share the row.
     DEFAULT_CSS = """
     ParamFields { height: 1; }
     ParamFields .param-label { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    ParamFields .param { width: 1fr; margin-right: 1; }
+    ParamFields .param { width: 1fr; min-width: 16; margin-right: 1; }
     ParamFields .choice { width: 1fr; max-width: 30; margin-right: 1; }
     """
 
@@ -117,7 +118,7 @@ class ParamFields(Horizontal):
         if picker is None:
             picker = Picker(
                 [(v, v) for v in options],
-                prompt="API default",  # nothing chosen: the parameter is not sent
+                prompt="default",  # nothing chosen: the parameter is not sent
                 id=_id("choice", name),
                 classes="choice",
                 compact=True,
