@@ -57,8 +57,8 @@ async def test_the_doc_pane_follows_the_focus(session: Session) -> None:
     session.composer_input("path").focus()
     await session.pilot.pause()
     assert "POST /lists/{list_id}/members — Add member to list" in _doc(session)
-    label = session.screen.query_one("#params").children
-    assert any(str(w.render()) == "list_id *" for w in label)  # required, marked
+    labels = session.screen.query("#params .param-label")
+    assert any(str(w.render()) == "list_id *" for w in labels)  # required, marked
     session.screen.query_one("#param-list_id", Input).focus()
     await session.pilot.pause()
     assert "list_id [path] — string, required" in _doc(session)
@@ -83,6 +83,21 @@ async def test_an_enum_query_parameter_is_chosen_and_sent(session: Session) -> N
     assert session.sent()[-1].query == {"status": "unsubscribed"}
     members = session.last_response().json()["members"]
     assert all(m["status"] == "unsubscribed" for m in members)
+
+
+async def test_pickers_take_their_own_row_and_leave_the_path_value_its_room(
+    session: Session,
+) -> None:
+    await _choose(session, "getListsIdMembers", "get members")
+    pickers = [w for w in session.screen.query("#params Select") if w.display]
+    assert len(pickers) == 4  # status, interest_match, sort_field, sort_dir
+    assert all(w.parent is not None and w.parent.id == "choice-row" for w in pickers)
+    value = session.screen.query_one("#param-list_id", Input)
+    assert value.size.width >= 32  # a subscriber hash would fit, let alone a list id
+    # The pickers use the blank line under the parameters: the rows below stay put.
+    fields_row_y = session.composer_input("fields").region.y
+    await _choose(session, "postListsIdMembers", "post members")
+    assert session.composer_input("fields").region.y == fields_row_y
 
 
 async def test_fields_suggestions_come_from_the_operation_before_any_response(

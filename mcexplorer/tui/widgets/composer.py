@@ -50,6 +50,7 @@ class Composer(Vertical):
     Composer { height: auto; padding: 0 1; }
     Composer .row { height: 1; margin-bottom: 1; }
     Composer #params { margin-bottom: 1; }
+    Composer #params.-with-choices { margin-bottom: 0; }  /* the pickers fill that line */
     Composer #method { width: 11; }
     Composer #path { width: 1fr; min-width: 16; }
     Composer #send { min-width: 8; margin-left: 1; }

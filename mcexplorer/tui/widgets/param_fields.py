@@ -1,4 +1,5 @@
-"""The composer's parameter row: an input per path parameter, a picker per enum option.
+"""The composer's parameter rows: an input per path parameter, then a row of pickers, one
+per enum option (the pickers take the blank line under the row, so nothing moves).
 
 Widgets are kept by name and shown or hidden, never removed and mounted again: a
 parameter that leaves and comes back (lists → member → parent) reuses its input, so two
@@ -12,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
@@ -26,14 +27,14 @@ def _id(prefix: str, name: str) -> str | None:
     return f"{prefix}-{name}" if _ID.match(name) else None
 
 
-class ParamFields(Horizontal):
+class ParamFields(Vertical):
     """Renders names and values it is given; reports edits through the callbacks."""
 
-    # A path value keeps room for an id or a subscriber hash however many pickers share the row.
     DEFAULT_CSS = """
-    ParamFields { height: 1; }
+    ParamFields { height: auto; }
+    ParamFields > Horizontal { height: 1; }
     ParamFields .param-label { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    ParamFields .param { width: 1fr; min-width: 16; margin-right: 1; }
+    ParamFields .param { width: 1fr; margin-right: 1; }
     ParamFields .choice { width: 1fr; max-width: 30; margin-right: 1; }
     """
 
@@ -54,7 +55,9 @@ class ParamFields(Horizontal):
         self._rendering = False
 
     def compose(self) -> ComposeResult:
-        yield Static("no path parameters", id="no-params", classes="param-label")
+        with Horizontal(id="param-row"):
+            yield Static("no path parameters", id="no-params", classes="param-label")
+        yield Horizontal(id="choice-row")
 
     def show(
         self,
@@ -70,8 +73,9 @@ class ParamFields(Horizontal):
             for name in names:
                 wanted += [self._label(f"p:{name}", f"{name} *"), self._input(name)]
                 self._set_input(self._inputs[name], values.get(name, ""))
+            chosen: list[Widget] = []
             for name, options in enums.items():
-                wanted += [self._label(f"c:{name}", name), self._picker(name, options)]
+                chosen += [self._label(f"c:{name}", name), self._picker(name, options)]
                 picker = self._pickers[name]
                 if self._options[name] != options:  # the same name in another operation
                     self._options[name] = options
@@ -79,13 +83,19 @@ class ParamFields(Horizontal):
                 value = choices.get(name)
                 picker.value = value if value in options else Select.NULL
             self.query_one("#no-params").display = not wanted
-            for child in self.children:
-                if child.id != "no-params":
-                    child.display = child in wanted
-            for widget in wanted:  # in the template's order
-                self.move_child(widget, after=self.children[-1])
+            self.set_class(bool(chosen), "-with-choices")
+            for row, shown in ((self._row("param"), wanted), (self._row("choice"), chosen)):
+                row.display = bool(shown) or row.id == "param-row"
+                for child in row.children:
+                    if child.id != "no-params":
+                        child.display = child in shown
+                for widget in shown:  # in the template's order
+                    row.move_child(widget, after=row.children[-1])
         finally:
             self._rendering = False
+
+    def _row(self, kind: str) -> Horizontal:
+        return self.query_one(f"#{kind}-row", Horizontal)
 
     @staticmethod
     def _set_input(widget: Input, value: str) -> None:
@@ -97,7 +107,7 @@ class ParamFields(Horizontal):
         label = self._labels.get(key)
         if label is None:
             label = self._labels[key] = Static(text, classes="param-label")
-            self.mount(label)
+            self._row("param" if key.startswith("p:") else "choice").mount(label)
         return label
 
     def _input(self, name: str) -> Input:
@@ -109,7 +119,7 @@ class ParamFields(Horizontal):
             )
             widget.param_name = name  # type: ignore[attr-defined]
             self._inputs[name] = widget
-            self.mount(widget)
+            self._row("param").mount(widget)
             self.watch(widget, "value", lambda value: self._edited(name, value), init=False)
         return widget
 
@@ -126,7 +136,7 @@ class ParamFields(Horizontal):
             picker.param_name = name  # type: ignore[attr-defined]
             self._pickers[name] = picker
             self._options[name] = options
-            self.mount(picker)
+            self._row("choice").mount(picker)
             self.watch(picker, "value", lambda value: self._chosen(name, value), init=False)
         return picker
 
