@@ -21,6 +21,7 @@ from mcexplorer.core.http.outcome import Outcome
 from mcexplorer.tui.widgets import json_tree
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import CURRENT_MATCH, MATCH, JsonView
+from mcexplorer.tui.widgets.response_body import FormattedBody
 from mcexplorer.tui.widgets.response_search import MAX_LISTED, ResponseSearch
 from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.status_line import StatusLine
@@ -424,3 +425,18 @@ async def test_escape_closes_the_search_first_then_goes_on_to_the_screen() -> No
         assert isinstance(app.screen, ResponseScreen) and app.results == []
         await pilot.press("escape")
         assert app.results == ["closed"]
+
+
+async def test_a_body_formatted_after_its_view_was_taken_down_is_dropped() -> None:
+    """Escape on the history screen while a body was being formatted (tui-monkey seed 8):
+    the late result finds the tabs gone and must not raise."""
+    outcome = make_outcome(200, body={"lists": []})
+    app = ResponseHost(outcome)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body")
+        view = app.query_one(ResponseView)
+        await view.query_one(TabbedContent).remove()
+        assert not view.tabs_ready
+        view._formatted(outcome, FormattedBody.of(outcome))
+        view._show_tree(outcome, {"lists": []}, "")
+        await pilot.pause()

@@ -237,7 +237,7 @@ class ResponseSearch(Vertical):
 
     def _stale(self, lines: list[str]) -> bool:
         """Results for a body no longer shown, or for a bar since closed."""
-        return lines is not self.view.lines or not self.is_open
+        return lines is not self.view.lines or not self.is_open or not self.is_attached
 
     def _show_values(self, lines: list[str], query: str, values: list[Any]) -> None:
         if self._stale(lines):

@@ -147,8 +147,10 @@ class ResponseView(Vertical):
         self.app.call_from_thread(self._formatted, outcome, body)
 
     def _formatted(self, outcome: Outcome, body: FormattedBody) -> None:
-        if outcome is not self.outcome:
-            return  # a newer response arrived while this one was formatted
+        if outcome is not self.outcome or not self.tabs_ready:
+            # A newer response arrived while this one was formatted, or the view is being
+            # taken down (its screen closed meanwhile: the history screen on Escape).
+            return
         self.formatted = body
         self.tree_shown_for = None
         notice = self.query_one("#body-notice", Static)
@@ -189,7 +191,7 @@ class ResponseView(Vertical):
         self.app.call_from_thread(self._show_tree, outcome, data, notice)
 
     def _show_tree(self, outcome: Outcome, data: Any, notice: str) -> None:
-        if outcome is self.outcome:
+        if outcome is self.outcome and self.tabs_ready:
             self.tree_shown_for = outcome
             self.query_one(JsonTree).show(data, empty=notice or "(no JSON body)")
 
