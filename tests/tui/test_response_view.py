@@ -440,3 +440,23 @@ async def test_a_body_formatted_after_its_view_was_taken_down_is_dropped() -> No
         view._formatted(outcome, FormattedBody.of(outcome))
         view._show_tree(outcome, {"lists": []}, "")
         await pilot.pause()
+
+
+@pytest.mark.parametrize("key", ["pageup", "pagedown"])
+async def test_paging_the_links_before_they_are_drawn(key: str) -> None:
+    """Ctrl+L shows the Links tab and focuses its list; a page key before the list was laid
+    out raised KeyError in Textual's OptionList and ended the app (tui-monkey seed 17488)."""
+    outcome = make_outcome(
+        200,
+        body={"_links": [{"rel": "self", "href": "https://x.test/3.0/lists", "method": "GET"}]},
+    )
+    app = ResponseHost(outcome)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: formatted(app), "the body")
+        links = app.query_one("#links", OptionList)
+        links.clear_options()
+        links.add_option("GET self https://x.test/3.0/lists")
+        links.highlighted = 0  # on a list in a tab never shown: nothing laid out yet
+        getattr(links, f"action_{key.replace('page', 'page_')}")()
+        await pilot.pause()
+        assert links.option_count == 1

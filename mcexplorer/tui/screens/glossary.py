@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
 from mcexplorer.tui.widgets.key_hints import KeyHints
+from mcexplorer.tui.widgets.option_list import OptionList
 from mcexplorer.tui.widgets.problem_panel import BulletList
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
 
 from textual.app import ComposeResult
 from textual.suggester import Suggester
 from textual.widgets import Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._select import SelectCurrent
+
+from mcexplorer.tui.widgets.option_list import SelectOverlay
 
 SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandbox_errors.json"
 
@@ -53,18 +54,9 @@ def body_status(text: str) -> str:
     return "body: valid JSON"
 
 
-class _PagingOverlay(SelectOverlay):
-    """Textual 8's OptionList pages from a line map that stays empty until the list is
-    laid out: PageUp/PageDown on a picker just opened raised KeyError (tui-monkey)."""
-
-    def _move_page(self, direction: Literal[-1, 1]) -> None:
-        if self._index_to_line:
-            super()._move_page(direction)
-
-
 class Picker(Select[str]):
     """A Select whose list survives PageUp/PageDown before it is drawn."""
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
-        yield _PagingOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)

@@ -14,10 +14,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from mcexplorer.core.catalog.model import Catalog, Operation
+from mcexplorer.tui.widgets.option_list import OptionList
 
 _METHOD_COLOURS = {
     "GET": "#5fafff",

@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from mcexplorer.core.collections.json_path import JsonPathError, Step, parse_path, select
 from mcexplorer.tui.widgets.json_view import JsonView, TextMatch, decode_body, indent_json
+from mcexplorer.tui.widgets.option_list import OptionList
 
 MAX_MATCHES = 10_000  # past this, the count says so and the search stops
 MAX_LISTED = 1000  # values a path search lists (all of them are copied)

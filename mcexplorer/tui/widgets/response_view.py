@@ -16,12 +16,13 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Button, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from mcexplorer.tui.messages import LinkFollowed
 from mcexplorer.tui.widgets.json_tree import JsonTree
 from mcexplorer.tui.widgets.json_view import JsonView, TooDeep, decode_body
+from mcexplorer.tui.widgets.option_list import OptionList
 from mcexplorer.tui.widgets.response_body import FormattedBody, Page, human_size
 from mcexplorer.tui.widgets.response_search import (
     Copy,

@@ -1,0 +1,29 @@
+"""Option lists that page safely before they are laid out.
+
+Textual 8's OptionList pages from a line map that stays empty until the list has been laid
+out: PageUp/PageDown on a list just shown (the Links tab after Ctrl+L, a picker just opened,
+a filtered list) raised KeyError and ended the app (tui-monkey). Every option list in the
+TUI is one of these.
+"""
+
+from __future__ import annotations
+
+from textual._widget_navigation import Direction
+from textual.widgets import OptionList as TextualOptionList
+from textual.widgets._select import SelectOverlay as TextualSelectOverlay
+
+
+class _PagesWhenLaidOut:
+    _index_to_line: dict[int, int]
+
+    def _move_page(self, direction: Direction) -> None:
+        if self._index_to_line:  # nothing drawn yet: nothing to page through
+            super()._move_page(direction)  # type: ignore[misc]
+
+
+class OptionList(_PagesWhenLaidOut, TextualOptionList):
+    pass
+
+
+class SelectOverlay(_PagesWhenLaidOut, TextualSelectOverlay):
+    pass
