@@ -21,6 +21,7 @@ from mcexplorer.commands.tui_sandbox import WATCHABLE_LATENCY_MS, SandboxProcess
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
 from mcexplorer.tui.screens.first_run import FirstRunScreen
+from mcexplorer.tui.screens.glossary import GlossaryScreen
 from mcexplorer.tui.screens.help import HelpScreen, key_label
 from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.resource_map import ResourceMap
@@ -99,6 +100,14 @@ async def test_closing_a_screen_twice_or_popping_the_explorer_does_not_crash() -
         help_screen.action_close()
         help_screen.action_close()  # a second Escape that reached it before it closed
         await _settle(pilot)
+        await pilot.press("f2")
+        await _settle(pilot)
+        glossary = app.screen
+        assert isinstance(glossary, GlossaryScreen)
+        glossary.dismiss(None)
+        glossary.dismiss(None)  # the glossary closes once too
+        await _settle(pilot)
+        assert app.screen is app.explorer
         app.pop_screen()
         await pilot.press("escape", "escape")
         await _settle(pilot)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Input, Select
 
 from mcexplorer.tui.dialogs.paste_curl import PasteCurlDialog
 from mcexplorer.tui.widgets.body_editor import BodyEditor
@@ -35,16 +35,6 @@ def _list_id(session: Session) -> str:
     return str(demo_get(session.server, "/lists")["lists"][0]["id"])  # type: ignore[index]
 
 
-async def _choose(session: Session, op_id: str, words: str) -> None:
-    session.screen.action_toggle_view()
-    session.screen.query_one("#ops-filter", Input).value = words
-    await session.settle()
-    options = session.screen.query_one("#ops-options", OptionList)
-    options.highlighted = options.get_option_index(op_id)
-    options.action_select()
-    await session.settle()
-
-
 async def _body(session: Session, body: dict[str, Any]) -> BodyEditor:
     editor = session.screen.query_one("#body", BodyEditor)
     editor.text = json.dumps(body, indent=2)
@@ -53,7 +43,7 @@ async def _body(session: Session, body: dict[str, Any]) -> BodyEditor:
 
 
 async def test_the_doc_pane_follows_the_focus(session: Session) -> None:
-    await _choose(session, "postListsIdMembers", "post members")
+    await session.choose_operation("postListsIdMembers", "post members")
     session.composer_input("path").focus()
     await session.pilot.pause()
     assert "POST /lists/{list_id}/members — Add member to list" in _doc(session)
@@ -73,7 +63,7 @@ async def test_the_doc_pane_follows_the_focus(session: Session) -> None:
 
 
 async def test_an_enum_query_parameter_is_chosen_and_sent(session: Session) -> None:
-    await _choose(session, "getListsIdMembers", "get members")
+    await session.choose_operation("getListsIdMembers", "get members")
     session.screen.query_one("#param-list_id", Input).value = _list_id(session)
     picker = session.screen.query_one("#choice-status", Select)
     picker.value = "unsubscribed"
@@ -88,7 +78,7 @@ async def test_an_enum_query_parameter_is_chosen_and_sent(session: Session) -> N
 async def test_pickers_take_their_own_row_and_leave_the_path_value_its_room(
     session: Session,
 ) -> None:
-    await _choose(session, "getListsIdMembers", "get members")
+    await session.choose_operation("getListsIdMembers", "get members")
     pickers = [w for w in session.screen.query("#params Select") if w.display]
     assert len(pickers) == 4  # status, interest_match, sort_field, sort_dir
     assert all(w.parent is not None and w.parent.id == "choice-row" for w in pickers)
@@ -96,14 +86,14 @@ async def test_pickers_take_their_own_row_and_leave_the_path_value_its_room(
     assert value.size.width >= 32  # a subscriber hash would fit, let alone a list id
     # The pickers use the blank line under the parameters: the rows below stay put.
     fields_row_y = session.composer_input("fields").region.y
-    await _choose(session, "postListsIdMembers", "post members")
+    await session.choose_operation("postListsIdMembers", "post members")
     assert session.composer_input("fields").region.y == fields_row_y
 
 
 async def test_fields_suggestions_come_from_the_operation_before_any_response(
     session: Session,
 ) -> None:
-    await _choose(session, "getLists", "get lists")
+    await session.choose_operation("getLists", "get lists")
     suggester = session.composer_input("fields").suggester
     assert await suggester.get_suggestion("lists.stats.member_c") == (  # type: ignore[union-attr]
         "lists.stats.member_count"
@@ -111,7 +101,7 @@ async def test_fields_suggestions_come_from_the_operation_before_any_response(
 
 
 async def test_a_body_outside_the_schema_waits_until_the_user_insists(session: Session) -> None:
-    await _choose(session, "postListsIdMembers", "post members")
+    await session.choose_operation("postListsIdMembers", "post members")
     session.screen.query_one("#param-list_id", Input).value = _list_id(session)
     await _body(session, {"email_address": "new.person@larkspurmail.com", "status": "bogus"})
     await session.pilot.press("ctrl+s")
@@ -127,7 +117,7 @@ async def test_a_body_outside_the_schema_waits_until_the_user_insists(session: S
 
 
 async def test_an_unknown_field_warns_but_does_not_block(session: Session) -> None:
-    await _choose(session, "postListsIdMembers", "post members")
+    await session.choose_operation("postListsIdMembers", "post members")
     session.screen.query_one("#param-list_id", Input).value = _list_id(session)
     body = {"email_address": "warned@larkspurmail.com", "status": "subscribed", "nickname": "x"}
     await _body(session, body)

@@ -72,6 +72,16 @@ class Session:
     def last_response(self) -> Outcome:
         return self.posted(ResponseReceived)[-1].outcome  # type: ignore[attr-defined]
 
+    async def choose_operation(self, op_id: str, words: str) -> None:
+        """Filter the Operations list by `words` and choose the operation `op_id`."""
+        self.screen.action_toggle_view()
+        self.screen.query_one("#ops-filter", Input).value = words
+        await self.settle()
+        options = self.screen.query_one("#ops-options", OptionList)
+        options.highlighted = options.get_option_index(op_id)
+        options.action_select()
+        await self.settle()
+
     async def settle(self) -> None:
         """Let every worker (sends, map loads, formatting) finish and the screen catch up."""
         for _ in range(3):

@@ -44,16 +44,6 @@ def _child(node: Any, label: str | None = None) -> Any:
     raise AssertionError(f"no {label} under {node.label}: {[str(c.label) for c in node.children]}")
 
 
-async def _choose_operation(session: Session, op_id: str, words: str) -> None:
-    session.screen.action_toggle_view()
-    session.screen.query_one("#ops-filter", Input).value = words
-    await session.settle()
-    options = session.screen.query_one("#ops-options", OptionList)
-    options.highlighted = options.get_option_index(op_id)
-    options.action_select()
-    await session.settle()
-
-
 # ----- the composer sends what it shows ----------------------------------------------
 
 
@@ -78,7 +68,7 @@ async def test_an_email_typed_before_the_template_fetches_the_member_the_hint_na
     await session.pilot.pause()
     digest = hashlib.md5(email.lower().encode()).hexdigest()
     assert digest in str(session.screen.query_one("#hint").render())
-    await _choose_operation(session, "getListsIdMembersId", "get members")
+    await session.choose_operation("getListsIdMembersId", "get members")
     assert session.composer_input("path").value == MEMBER
     session.screen.query_one("#param-list_id", Input).value = list_id
     await session.pilot.pause()
@@ -95,7 +85,7 @@ async def test_typing_in_the_path_field_appends_and_keeps_the_other_fields(
 ) -> None:
     list_id, _ = _first_list(session)
     composer = session.screen.query_one(Composer)
-    await _choose_operation(session, "getListsIdMembers", "get members")
+    await session.choose_operation("getListsIdMembers", "get members")
     session.screen.query_one("#param-list_id", Input).value = list_id
     session.composer_input("count").value = "2"
     session.composer_input("offset").value = "1"
@@ -195,9 +185,9 @@ async def test_the_map_into_a_member_and_its_parent_link(session: Session) -> No
 
 
 async def test_merge_fields_right_after_put_member_in_operations(session: Session) -> None:
-    await _choose_operation(session, "putListsIdMembersId", "put members")
+    await session.choose_operation("putListsIdMembersId", "put members")
     assert session.screen.query_one("#method", Select).value == "PUT"
-    await _choose_operation(session, "getListsIdMergeFields", "get merge-fields")
+    await session.choose_operation("getListsIdMergeFields", "get merge-fields")
     assert session.composer_input("path").value == "/lists/{list_id}/merge-fields"
     assert len(session.screen.query("#param-list_id")) == 1
     assert not session.screen.query_one("#param-subscriber_hash").display

@@ -18,13 +18,6 @@ class ConfirmDialog(Dialog[bool]):
     """Dismisses with True for the yes button, False for the other one or Escape."""
 
     DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-        .dialog-box { width: 72; max-width: 100%; height: auto; border: round $accent;
-                      padding: 1 2; background: $surface; }
-        .dialog-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
-        .dialog-buttons Button { margin: 0 0 0 1; }
-    }
     ConfirmDialog.-danger .dialog-box { border: round $error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer(False)", "No")]

@@ -21,11 +21,7 @@ if TYPE_CHECKING:
 class PasteCurlDialog(Dialog[Draft | None]):
     DEFAULT_CSS = """
     PasteCurlDialog {
-        align: center middle;
-        .dialog-box { width: 90; max-width: 100%; height: auto; border: round $accent;
-                      padding: 1 2; background: $surface; }
-        .dialog-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
-        .dialog-buttons Button { margin: 0 0 0 1; }
+        .dialog-box { width: 90; }
         #curl-error { color: $error; height: auto; }
     }
     """

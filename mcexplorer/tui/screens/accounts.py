@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from mcexplorer.core.accounts.keys import (
@@ -42,7 +41,7 @@ from mcexplorer.core.atomic import SaveError
 from mcexplorer.core.http.engine import Engine
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
-from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 T = TypeVar("T")
@@ -91,7 +90,7 @@ def describe_verified(provider: Provider, body: Any) -> str:
     return f"account '{name}', role {body.get('role', 'unknown')}"
 
 
-class AccountsScreen(Screen[str | None]):
+class AccountsScreen(ClosesOnce[str | None]):
     """Dismisses with the profile chosen to use, or None when closed without choosing."""
 
     DEFAULT_CSS = """
@@ -319,7 +318,7 @@ class AccountsScreen(Screen[str | None]):
         self.active = name
         # To the app: this screen is gone by the time a bubbling message would leave it.
         self.app.post_message(ProfileSelected(name))
-        dismiss_once(self, name)
+        self.dismiss(name)
 
     def action_make_default(self) -> None:
         name = self._selected_or_say()
@@ -388,7 +387,7 @@ class AccountsScreen(Screen[str | None]):
         if not form.has_class("-hidden") and not self.start_adding:
             self._close_form()
         else:
-            dismiss_once(self, None)
+            self.dismiss(None)
 
     # -- the add form ----------------------------------------------------------------------
 
@@ -413,7 +412,7 @@ class AccountsScreen(Screen[str | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         if self.start_adding:
-            dismiss_once(self, None)
+            self.dismiss(None)
         else:
             self._close_form()
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
 T = TypeVar("T")
 
 
-def dismiss_once(screen: Screen[T], result: T | None = None) -> None:
-    """Dismiss `screen` only while it is the top one. Keys typed fast can reach a screen
-    after its first Escape closed it; dismissing again would pop the screen below it (on
-    the last screen: ScreenStackError) and answer its caller twice."""
-    if screen.is_active:
-        screen.dismiss(result)
+class ClosesOnce(Screen[T]):
+    """Every screen that closes (dialogs included) comes from here. Keys typed fast can
+    reach a screen after its first Escape or Enter closed it; dismissing again would pop the
+    screen below it (on the last screen: ScreenStackError) and answer its caller twice."""
+
+    def dismiss(self, result: T | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete()
+        return super().dismiss(result)

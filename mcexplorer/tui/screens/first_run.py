@@ -12,14 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from mcexplorer.core.accounts.keys import mask
 from mcexplorer.core.accounts.profiles import Accounts
 from mcexplorer.core.accounts.target import MAILCHIMP_ENV, MAILERSEND_ENV
 from mcexplorer.tui.screens.accounts import AccountsScreen
-from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
 
@@ -40,7 +39,7 @@ def env_status(env: Mapping[str, str]) -> tuple[bool, Content]:
     )
 
 
-class FirstRunScreen(Screen[FirstRunChoice]):
+class FirstRunScreen(ClosesOnce[FirstRunChoice]):
     """Dismisses with the chosen `FirstRunChoice`; "add a key" goes through the accounts screen."""
 
     DEFAULT_CSS = """
@@ -114,10 +113,10 @@ class FirstRunScreen(Screen[FirstRunChoice]):
                 self._accounts_closed,
             )
             return
-        dismiss_once(self, picked)
+        self.dismiss(picked)
 
     def _accounts_closed(self, selected: str | None) -> None:
         # Backing out without saving a profile leaves the choices on screen.
         if selected is not None:
             self.added = selected
-            dismiss_once(self, FirstRunChoice.ADD_KEY)
+            self.dismiss(FirstRunChoice.ADD_KEY)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from mcexplorer.core.problems.glossary import Glossary, GlossaryEntry
+from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.option_list import OptionList
 from mcexplorer.tui.widgets.problem_panel import BulletList
@@ -38,7 +39,7 @@ def entry_head(entry: GlossaryEntry) -> Content:
     )
 
 
-class GlossaryScreen(ModalScreen[None]):
+class GlossaryScreen(ModalScreen[None], ClosesOnce[None]):
     """Search box, matching entries, and the highlighted entry's text. Escape closes."""
 
     DEFAULT_CSS = """

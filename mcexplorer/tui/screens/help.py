@@ -17,7 +17,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
-from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.closing import ClosesOnce
 
 HELP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "help.md"
 
@@ -119,7 +119,7 @@ def topic_of(node: DOMNode | None) -> str | None:
     return None
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], ClosesOnce[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
@@ -149,4 +149,4 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(self.markdown)
 
     def action_close(self) -> None:
-        dismiss_once(self, None)
+        self.dismiss(None)

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from mcexplorer.core.atomic import SaveError
@@ -29,7 +28,7 @@ from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.problems.glossary import Glossary
 from mcexplorer.core.session.explain import explain
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
-from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
@@ -81,7 +80,7 @@ def _title_cell(entry: HistoryEntry) -> str:
     return "" if outcome.ok else outcome.gave_up or ""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ClosesOnce[None]):
     """Escape goes back to the explorer."""
 
     DEFAULT_CSS = """
@@ -249,7 +248,7 @@ class HistoryScreen(Screen[None]):
         entry = self._need_entry()
         if entry is None or self.on_resend is None:
             return
-        dismiss_once(self)
+        self.dismiss()
         self.on_resend(entry.outcome.request)
 
     @on(Button.Pressed, "#save")
@@ -298,4 +297,4 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-path", Input).focus()
 
     def action_close(self) -> None:
-        dismiss_once(self)
+        self.dismiss()

@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from textual.worker import Worker
@@ -50,7 +49,7 @@ from mcexplorer.core.http.paginate import paginate
 from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.core.http.slots import MAX_LIMIT, SlotSnapshot
 from mcexplorer.core.session.members import ImportRun, preview_import, run_import
-from mcexplorer.tui.screens.closing import dismiss_once
+from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.import_progress import ImportProgress
 from mcexplorer.tui.widgets.key_hints import KeyHints
 
@@ -107,7 +106,7 @@ def preview_rows(
     ]
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(ClosesOnce[None]):
     """Escape stops a running import, or goes back to the explorer."""
 
     DEFAULT_CSS = """
@@ -473,4 +472,4 @@ class ImportScreen(Screen[None]):
         if self.running and self._importing is not None:
             self._importing.cancel()
             return
-        dismiss_once(self, None)
+        self.dismiss(None)
