@@ -4,9 +4,12 @@ import and first layout on another core instead of holding the app's GIL afterwa
 
 The child binds 127.0.0.1 only and serves until its stdin closes: when the app exits,
 crashes or is killed outright, the pipe closes and the child exits (no orphan server).
-Its address and demo key come back over its stdout pipe, never through the terminal, with
-the API root (`GET /`, fetched by the child itself): the map can show it before the app
-has loaded its HTTP engine.
+It answers over its stdout pipe, never through the terminal, in two lines:
+
+1. as soon as its socket is bound and its demo account seeded (before the HTTP server has
+   even loaded): the address, the demo key and the API root (what `GET /` answers), so
+   the map shows its first level while the app is still starting;
+2. once the server accepts requests: `{"listening": true}`.
 
     python -m mcexplorer.commands.tui_sandbox PROVIDER   (the child's side)
 """
@@ -18,10 +21,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from typing import Any
 
 STOP_TIMEOUT_S = 5.0
 WATCHABLE_LATENCY_MS = 250  # a typical Mailchimp API call; the palette switches it off
+HOST = "127.0.0.1"
 
 
 class SandboxStartError(RuntimeError):
@@ -30,12 +36,18 @@ class SandboxStartError(RuntimeError):
 
 class SandboxProcess:
     """The parent's handle: what the app needs of a running sandbox (url, api_url,
-    demo_key, provider, stop)."""
+    demo_key, provider, stop). A thread reads the child's two lines as they come, so the
+    root is at hand the moment the app can show it, without a wait."""
 
     def __init__(self, provider: str) -> None:
         self.provider = provider
         self.url = self.api_url = self.demo_key = ""
-        self.root: Any = None  # the API root, as the child fetched it (None: it could not)
+        self.root: Any = None  # the API root, as the child built it (None: MailerSend's)
+        self._announced = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[Any], None]] = []
+        self._listening = threading.Event()
+        self._failure: SandboxStartError | None = None
         # Read only if the child fails to start; closed by stop().
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
@@ -44,15 +56,53 @@ class SandboxProcess:
             stdout=subprocess.PIPE,
             stderr=self._errors,
         )
+        self._reader = threading.Thread(target=self._read, name="sandbox-pipe", daemon=True)
+        self._reader.start()
 
     @property
     def pid(self) -> int:
         return self._process.pid
 
+    def on_announced(self, callback: Callable[[Any], None]) -> None:
+        """`callback(root)` once the child has announced its address and root (long before
+        it listens): at once if it has, else from the thread that reads its pipe."""
+        with self._lock:
+            if not self._announced.is_set():
+                self._callbacks.append(callback)
+                return
+        callback(self.root)
+
     def wait_ready(self) -> None:
         """Block until the child listens (a thread worker calls this, or a test)."""
-        if self.url:
-            return
+        self._listening.wait()
+        if self._failure is not None:
+            raise self._failure
+
+    def _read(self) -> None:
+        try:
+            seeded = self._read_line()
+            self.url, self.api_url = seeded["url"], seeded["api_url"]
+            self.demo_key, self.root = seeded["demo_key"], seeded["root"]
+            self._announce()
+            self._read_line()  # {"listening": true}
+        except SandboxStartError as exc:
+            self._failure = exc
+        except (ValueError, KeyError) as exc:  # not our child's words: fail, do not guess
+            self._failure = SandboxStartError(f"the sandbox answered oddly: {exc}")
+        finally:
+            self._announce()  # no root: wait_ready() tells why
+            self._listening.set()
+
+    def _announce(self) -> None:
+        with self._lock:
+            if self._announced.is_set():
+                return
+            self._announced.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback(self.root)
+
+    def _read_line(self) -> dict[str, Any]:
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
         if not line:
@@ -60,9 +110,8 @@ class SandboxProcess:
             self._errors.seek(0)
             last = self._errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
             raise SandboxStartError(f"the sandbox did not start: {' '.join(last) or 'no reason'}")
-        ready = json.loads(line)
-        self.url, self.api_url, self.demo_key = ready["url"], ready["api_url"], ready["demo_key"]
-        self.root = ready.get("root")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
 
     def stop(self) -> None:
         """Close the child's stdin (it stops its server and exits) and wait for it."""
@@ -73,6 +122,7 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        self._reader.join()  # the child is gone: its pipe is at its end
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._errors.close()
@@ -80,50 +130,59 @@ class SandboxProcess:
 
 def _serve(provider: str) -> None:
     import signal
-
-    if hasattr(os, "nice"):
-        # On a busy machine the app's first frame comes first; on an idle one the child
-        # has a core of its own and this changes nothing.
-        os.nice(10)
+    import socket
 
     # Ctrl+C in the terminal reaches the whole process group: the app decides when to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Bound first: the root's links and the address need the port. Connections that come
+    # before the server runs wait in the socket's backlog.
+    sock = socket.create_server((HOST, 0))
+    url = f"http://{HOST}:{sock.getsockname()[1]}"
+    seeded = _seeded_mailchimp(url) if provider == "mailchimp" else None
+    if seeded is not None:
+        _say(seeded)
+    if hasattr(os, "nice"):
+        # The root above is on the app's way to its content; the server below is not: on a
+        # busy machine the app's first frame comes first (an idle one has a core to spare).
+        os.nice(10)
+
     from mcexplorer.sandbox.app import SandboxApp
     from mcexplorer.sandbox.faults import FaultConfig
     from mcexplorer.sandbox.server import SandboxServer
 
-    server = SandboxServer(provider=provider, host="127.0.0.1")
-    server.start()
-    ready = {
-        "url": server.url,
-        "api_url": server.api_url,
-        "demo_key": server.demo_key,
-        "root": _root(server.api_url, server.demo_key) if provider == "mailchimp" else None,
-    }
+    server = SandboxServer(provider=provider, host=HOST)
+    server.start(sock)
+    if seeded is None:  # MailerSend's token is made with its account: no root to show early
+        _say({"url": url, "api_url": server.api_url, "demo_key": server.demo_key, "root": None})
+    elif server.demo_key != seeded["demo_key"]:  # both come from the seed: a drift is a bug
+        raise RuntimeError("the sandbox's demo key differs from the one it announced")
     if isinstance(server.app, SandboxApp):
         # From here on API calls take about as long as the real API's, so the slot gauge and
-        # the retry timeline can be watched (the root above was fetched without it).
+        # the retry timeline can be watched.
         server.app.set_faults(FaultConfig(latency_ms=WATCHABLE_LATENCY_MS, latency_jitter_ms=80))
-    sys.stdout.write(json.dumps(ready) + "\n")
-    sys.stdout.flush()
+    _say({"listening": True})
     sys.stdin.buffer.read()  # until the app closes the pipe, or dies
     # Nothing to keep (the sandbox lives in memory): exit at once rather than wait for the
     # server's graceful shutdown, so quitting (or a crash) is not held up by it.
     os._exit(0)
 
 
-def _root(api_url: str, key: str) -> Any:
-    """GET / on the sandbox just started (urllib: nothing more to import here)."""
-    import base64
-    import urllib.request
+def _seeded_mailchimp(url: str) -> dict[str, Any]:
+    """The address, demo key and root (what `GET /` will answer) of the account the
+    server is about to serve, from the seed alone: the store, catalog and links load in
+    a fraction of the HTTP server's time."""
+    from mcexplorer.sandbox.root import API_PREFIX, root_body
+    from mcexplorer.sandbox.seed import build_store
 
-    token = base64.b64encode(f"mcexplorer:{key}".encode()).decode()
-    request = urllib.request.Request(api_url, headers={"Authorization": f"Basic {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.loads(response.read())
-    except (OSError, ValueError):
-        return None  # the app fetches it itself anyway
+    store = build_store(0, "us6")
+    api_url = url + API_PREFIX
+    root = root_body(store, api_url, "owner")
+    return {"url": url, "api_url": api_url + "/", "demo_key": store.demo_key, "root": root}
+
+
+def _say(line: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -43,11 +43,11 @@ from mcexplorer.sandbox.html_pages import HTML_CONTENT_TYPE, cdn_502_page, firew
 from mcexplorer.sandbox.limits import Stats
 from mcexplorer.sandbox.links import described_by, recorded_links
 from mcexplorer.sandbox.resources import HANDLERS
+from mcexplorer.sandbox.root import API_PREFIX
 from mcexplorer.sandbox.routing import Ctx, Reply
 from mcexplorer.sandbox.seed import build_store
 from mcexplorer.sandbox.store import Store
 
-API_PREFIX = "/3.0"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PROBLEM_SCHEMA = "/schema/3.0/Definitions/ProblemDetailDocument.json"
 KEY_RE = re.compile(r"^([0-9a-f]{32})-([a-z]{2,4}[0-9]{1,3})$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from types import TracebackType
@@ -75,8 +76,11 @@ class SandboxServer:
 
     # -- lifecycle -----------------------------------------------------------
 
-    def start(self) -> None:
-        """Serve in a daemon thread; returns once the socket is listening."""
+    def start(self, sock: socket.socket | None = None) -> None:
+        """Serve in a daemon thread; returns once the socket is listening.
+
+        `sock` is one already bound (and its port already handed out); host and port are
+        then its own."""
         config = uvicorn.Config(
             self.app,
             host=self.host,
@@ -92,7 +96,12 @@ class SandboxServer:
             timeout_graceful_shutdown=1,
         )
         server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="mcexplorer-sandbox", daemon=True)
+        thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [sock] if sock is not None else None},
+            name="mcexplorer-sandbox",
+            daemon=True,
+        )
         thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not server.started:

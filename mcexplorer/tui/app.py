@@ -7,6 +7,7 @@ thread afterwards), and the profile's secret is read from the keyring in a threa
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -50,9 +51,9 @@ class RunningSandbox(Protocol):
 
 
 class StartingSandbox(RunningSandbox, Protocol):
-    @property
-    def root(self) -> Any:
-        """The API root the sandbox fetched for itself (None if it did not)."""
+    def on_announced(self, callback: Callable[[Any], None]) -> None:
+        """`callback(root)` once its address and API root are known, before it listens
+        (root None: none to show early), from whichever thread learns it."""
 
     def wait_ready(self) -> None:
         """Block until it listens (RuntimeError: it could not start)."""
@@ -112,6 +113,7 @@ class ExplorerApp(App[None]):
         self.server: RunningSandbox | None = None
         self._sandbox_process = sandbox_process
         self._first_frame = threading.Event()
+        self._started = self._quit_when_started = False
         self.crash_log: Path | None = None
         self._crashed = False
         self.accounts: Accounts | None = None
@@ -122,10 +124,20 @@ class ExplorerApp(App[None]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         if self._sandbox_process is not None:
-            # Content first: the map fills as soon as the sandbox answers, while the
-            # explorer finishes its layout (the sandbox started before Textual was imported).
+            # Content first: the map fills as soon as the sandbox announces its root (it
+            # started before Textual was imported, and usually has by now), in the
+            # explorer's first frame; a thread worker would start only after that frame.
+            self._sandbox_process.on_announced(self._root_announced)
             self._await_sandbox(self._sandbox_process)
             self.call_after_refresh(self._first_frame.set)
+
+    async def action_quit(self) -> None:
+        # Ctrl+Q typed as the app starts would remove the explorer while its widgets still
+        # mount (their mount handlers then query removed nodes): it quits once they are.
+        if self._started:
+            self.exit()
+        else:
+            self._quit_when_started = True
 
     def pop_screen(self) -> AwaitComplete:
         """Never pop the explorer: a close that arrives late (keys typed fast, a dialog of
@@ -136,6 +148,10 @@ class ExplorerApp(App[None]):
 
     @on(LayoutFinished)
     def _connect(self) -> None:
+        self._started = True
+        if self._quit_when_started:
+            self.exit()
+            return
         # `mcexplorer` starts with the collector off (see commands/tui.py); what start-up
         # built lives as long as the app, so it is frozen out of later collections.
         gc.freeze()
@@ -160,8 +176,6 @@ class ExplorerApp(App[None]):
         except RuntimeError as exc:  # the child's own words: a port, a missing module
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
             return
-        if process.root is not None:  # a few tree nodes: cheap even before the first frame
-            self.call_from_thread(self._show_root_early, process.root)
         self._first_frame.wait()
         if not self.is_running:
             return  # quit before the first frame (on_unmount let this thread go)
@@ -175,18 +189,17 @@ class ExplorerApp(App[None]):
         target = Target.for_sandbox(Provider(self.provider), process.demo_key, process.api_url)
         self.call_from_thread(self._connect_early, target, glossary)
 
-    def _show_root_early(self, root: Any) -> None:
-        """The map's first level from the root the sandbox child fetched, while the HTTP
-        engine still loads; the session's own GET / replaces it a moment later."""
-        from mcexplorer.tui.widgets.resource_map import ResourceMap
-
-        maps = self.explorer.query(ResourceMap)
-        if not maps:
-            self.call_after_refresh(self._show_root_early, root)  # not composed yet
+    def _root_announced(self, root: Any) -> None:
+        """The sandbox child's root: at once if it came before the explorer mounted (the
+        usual case: it is then in the first frame), else in the explorer's next turn
+        (from the pipe's reader thread: post_message is thread-safe)."""
+        if root is None:
             return
-        resource_map = maps.first()
-        if self.explorer.session is None and not resource_map.root.children:
-            resource_map.populate_root(root, [])
+        if threading.get_ident() == self._thread_id:
+            self.explorer.show_root_early(root)
+        else:
+            with contextlib.suppress(RuntimeError):  # the app's loop closed meanwhile
+                self.explorer.call_later(self.explorer.show_root_early, root)
 
     def _connect_early(self, target: Target, glossary: Glossary) -> None:
         if self.explorer.glossary is None:

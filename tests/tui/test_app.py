@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import queue
 import subprocess
 import sys
 import threading
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -158,7 +160,7 @@ def test_the_sandbox_child_serves_on_loopback_and_q_leaves_nothing_behind(
     assert _launch_headless(monkeypatch, browse_then_quit) == 0
     [sandbox] = RecordedSandbox.started
     assert sandbox.url.startswith("http://127.0.0.1:")
-    # The child's own GET / (the map's first level before the app's engine is loaded).
+    # The root the child announced (the map's first level before the app's engine loads).
     assert sandbox.root["account_name"] == "Larkspur Demo Co"
     assert "lists" in seen["labels"]  # type: ignore[operator]
     assert seen["stats"]  # the app's GET / reached the child
@@ -369,6 +371,86 @@ def test_the_sandbox_child_answers_api_calls_with_a_watchable_latency() -> None:
         sandbox.wait_ready()
         faults = httpx.get(sandbox.url + "/_sandbox/faults", timeout=5).json()
         assert faults["latency_ms"] == WATCHABLE_LATENCY_MS
-        assert sandbox.root["account_name"] == "Larkspur Demo Co"  # fetched before it applied
     finally:
         sandbox.stop()
+
+
+def _announced_root(sandbox: SandboxProcess) -> Any:
+    roots: queue.Queue[Any] = queue.Queue()
+    sandbox.on_announced(roots.put)  # called from the thread that reads the child's pipe
+    return roots.get(timeout=30)
+
+
+def test_the_root_the_child_announces_before_it_listens_is_what_get_root_answers() -> None:
+    sandbox = SandboxProcess("mailchimp")
+    try:
+        announced = _announced_root(sandbox)  # from the seed, before the server has loaded
+        assert announced["account_name"] == "Larkspur Demo Co"
+        # A request sent now waits in the bound socket's backlog until the server runs.
+        answer = httpx.get(sandbox.api_url, auth=("mcexplorer", sandbox.demo_key), timeout=10)
+        assert answer.status_code == 200 and answer.json() == announced
+        sandbox.wait_ready()
+        assert _announced_root(sandbox) == announced  # asked afterwards: answered at once
+    finally:
+        sandbox.stop()
+
+
+def test_the_mailersend_child_announces_its_token_and_no_root() -> None:
+    sandbox = SandboxProcess("mailersend")
+    try:
+        assert _announced_root(sandbox) is None
+        sandbox.wait_ready()
+        headers = {"Authorization": f"Bearer {sandbox.demo_key}"}
+        assert httpx.get(sandbox.api_url + "domains", headers=headers, timeout=5).status_code == 200
+    finally:
+        sandbox.stop()
+
+
+class AnnouncedOnly:
+    """A sandbox child that has announced its root but does not listen until stopped."""
+
+    provider = "mailchimp"
+    url = "http://127.0.0.1:9"
+    api_url = url + "/3.0/"
+    demo_key = FAKE_KEY
+
+    def __init__(self) -> None:
+        from mcexplorer.sandbox.root import root_body
+        from mcexplorer.sandbox.seed import build_store
+
+        self.root = root_body(build_store(0, "us6"), self.api_url.rstrip("/"), "owner")
+        self.stopped = threading.Event()
+
+    def on_announced(self, callback: Callable[[Any], None]) -> None:
+        callback(self.root)
+
+    def wait_ready(self) -> None:
+        self.stopped.wait()
+        raise RuntimeError("stopped before it listened")
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+async def test_the_announced_root_is_on_the_map_from_the_first_frame() -> None:
+    sandbox = AnnouncedOnly()
+    app = ExplorerApp(sandbox=True, sandbox_process=sandbox, environ={})
+    async with app.run_test(size=(120, 40)) as pilot:
+        # No session (the child never listened): the map shows what the child announced.
+        assert app.explorer.session is None
+        assert {"lists", "campaigns"} <= set(_map_labels(app))
+        sandbox.stop()
+        await wait_until(pilot, lambda: bool(app._notifications), "the start-up error")
+        [note] = list(app._notifications)
+        assert "stopped before it listened" in note.message
+
+
+def test_ctrl_q_typed_while_the_explorer_still_mounts_quits_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def quit_at_once(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+q")  # the explorer's widgets are still mounting
+
+    assert _launch_headless(monkeypatch, quit_at_once) == 0
+    [sandbox] = RecordedSandbox.started
+    assert _gone(sandbox)

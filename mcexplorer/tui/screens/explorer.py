@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -112,6 +112,8 @@ class ExplorerScreen(Screen[None]):
     collections_dir: Path | None = None
     history_enabled: bool = True
     history_store: HistoryStore | None = None
+    # A root known before the screen mounted (the sandbox child's): the map shows it then.
+    _early_root: Any = None
 
     def __init__(
         self,
@@ -194,12 +196,28 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ResourceMap).fetch = self.connection.fetch_json
+        if self._early_root is not None:  # here, not later: it is in the first frame
+            self._populate_early(self._early_root)
         self.query_one(Composer).edited = self.saved.check_dirty
         self.saved.folder = self.collections_dir
         # After the first frame: the loader's thread would hold the GIL during the layout.
         self.call_after_refresh(self.saved.reload)
         self.connection.apply_provider()
         self.call_after_refresh(self._first_frame_shown)
+
+    def show_root_early(self, root: Any) -> None:
+        """The map's first level from a root known before the session is connected (the
+        sandbox child announces it while the HTTP engine still loads); the session's own
+        GET / replaces it a moment later."""
+        if self.is_mounted:
+            self._populate_early(root)
+        else:
+            self._early_root = root  # on_mount shows it
+
+    def _populate_early(self, root: Any) -> None:
+        resource_map = self.query_one(ResourceMap)
+        if self.session is None and not resource_map.root.children:
+            resource_map.populate_root(root, [])
 
     def _first_frame_shown(self) -> None:
         """Fill in what the first frame held back (in one go: one more layout, not one per
