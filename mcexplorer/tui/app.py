@@ -131,6 +131,12 @@ class ExplorerApp(App[None]):
             self._await_sandbox(self._sandbox_process)
             self.call_after_refresh(self._first_frame.set)
 
+    def action_command_palette(self) -> None:
+        from mcexplorer.tui.widgets.option_list import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
     async def action_quit(self) -> None:
         # Ctrl+Q typed as the app starts would remove the explorer while its widgets still
         # mount (their mount handlers then query removed nodes): it quits once they are.

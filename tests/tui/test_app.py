@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+from textual.command import CommandList
 from textual.pilot import Pilot
+from textual.widgets import TabbedContent
 from textual.worker import WorkerCancelled
 
 from mcexplorer.cli import build_parser
@@ -26,6 +28,7 @@ from mcexplorer.tui.screens.first_run import FirstRunScreen
 from mcexplorer.tui.screens.glossary import GlossaryScreen
 from mcexplorer.tui.screens.help import HelpScreen, key_label
 from mcexplorer.tui.widgets.header import AccountHeader
+from mcexplorer.tui.widgets.option_list import CommandPalette
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from tests.tui.apps.widget_hosts import FAKE_KEY
 from tests.tui.waiting import wait_until
@@ -443,6 +446,37 @@ async def test_the_announced_root_is_on_the_map_from_the_first_frame() -> None:
         await wait_until(pilot, lambda: bool(app._notifications), "the start-up error")
         [note] = list(app._notifications)
         assert "stopped before it listened" in note.message
+
+
+def test_ctrl_o_typed_as_the_map_appears_does_not_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def toggle_at_once(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+o")  # the map has its content; Operations is not mounted yet
+        await _settle(pilot)
+        assert isinstance(pilot.app, ExplorerApp)
+        assert pilot.app.explorer.query_one("#sidebar-tabs", TabbedContent).active == "tab-ops"
+        await pilot.press("ctrl+q")
+
+    assert _launch_headless(monkeypatch, toggle_at_once) == 0
+
+
+@pytest.mark.parametrize("action", ["page_up", "page_down"])
+async def test_the_command_palette_pages_only_a_laid_out_list(action: str) -> None:
+    """Ctrl+P then PageUp at once raised KeyError in Textual's OptionList (a startup storm
+    of keys in tmux): the palette's list had options but no lines yet."""
+    app = ExplorerApp(sandbox=True, environ={})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        results = app.screen.query_one(CommandList)
+        results.styles.height = 0  # no room: no lines, as before its first layout
+        await pilot.pause()
+        results.clear_options()
+        results.add_option("Sandbox faults: none")
+        results.highlighted = 0
+        assert not results._index_to_line  # options, but no lines to page through
+        app.screen._action_command_list(action)
+        await pilot.press("escape")
+        assert app.screen is app.explorer
 
 
 def test_ctrl_q_typed_while_the_explorer_still_mounts_quits_cleanly(

@@ -315,7 +315,8 @@ class ExplorerScreen(Screen[None]):
         tabs = self.query_one("#sidebar-tabs", TabbedContent)
         tabs.active = "tab-ops" if tabs.active == "tab-map" else "tab-map"
         target = "#ops-filter" if tabs.active == "tab-ops" else "#map"
-        self.query_one(target).focus()
+        for widget in self.query(target):  # none in the first moments: Operations mounts
+            widget.focus()  # just after the first frame
 
     def action_follow_link(self) -> None:
         if self.query_one(ResponseView).tabs_ready:  # not in the first moments

@@ -2,13 +2,16 @@
 
 Textual 8's OptionList pages from a line map that stays empty until the list has been laid
 out: PageUp/PageDown on a list just shown (the Links tab after Ctrl+L, a picker just opened,
-a filtered list) raised KeyError and ended the app (tui-monkey). Every option list in the
-TUI is one of these.
+a filtered list, the command palette's list just opened) raised KeyError and ended the app
+(tui-monkey). Every option list in the TUI is one of these, and the command palette passes
+page keys on to its list only once the list is laid out.
 """
 
 from __future__ import annotations
 
 from textual._widget_navigation import Direction
+from textual.command import CommandList
+from textual.command import CommandPalette as TextualCommandPalette
 from textual.widgets import OptionList as TextualOptionList
 from textual.widgets._select import SelectOverlay as TextualSelectOverlay
 
@@ -27,3 +30,10 @@ class OptionList(_PagesWhenLaidOut, TextualOptionList):
 
 class SelectOverlay(_PagesWhenLaidOut, TextualSelectOverlay):
     pass
+
+
+class CommandPalette(TextualCommandPalette):
+    def _action_command_list(self, action: str) -> None:
+        if action.startswith("page_") and not self.query_one(CommandList)._index_to_line:
+            return
+        super()._action_command_list(action)
