@@ -8,7 +8,8 @@ It answers over its stdout pipe, never through the terminal, in two lines:
 
 1. as soon as its socket is bound and its demo account seeded (before the HTTP server has
    even loaded): the address, the demo key and the API root (what `GET /` answers), so
-   the map shows its first level while the app is still starting;
+   the map shows its first level while the app is still starting (MailerSend's child
+   says it once its server runs, with no root: its token is made with its account);
 2. once the server accepts requests: `{"listening": true}`.
 
     python -m mcexplorer.commands.tui_sandbox PROVIDER   (the child's side)
