@@ -448,6 +448,51 @@ async def test_the_announced_root_is_on_the_map_from_the_first_frame() -> None:
         assert "stopped before it listened" in note.message
 
 
+class HeldSandbox(RecordedSandbox):
+    """The real child, which the app is told is listening only when the test says so."""
+
+    release = threading.Event()
+
+    def wait_ready(self) -> None:
+        self.release.wait(timeout=30)
+        super().wait_ready()
+
+
+def test_a_map_node_opened_before_the_session_is_up_loads_once_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, object] = {}
+
+    async def open_lists_at_once(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, ExplorerApp)
+        for _ in range(500):  # not wait_until: it waits for workers, one of which is held
+            if app.explorer.query(ResourceMap) and "lists" in _map_labels(app):
+                break
+            await pilot.pause(0.01)
+        lists = next(
+            n for n in app.explorer.query_one(ResourceMap).root.children if "lists" in str(n.label)
+        )
+        lists.expand()
+        await pilot.pause(0.2)
+        seen["session before"] = app.explorer.session
+        HeldSandbox.release.set()
+        await wait_until(pilot, lambda: bool(lists.children), "the audiences under lists")
+        seen["label"] = str(lists.label)
+        await pilot.press("ctrl+q")
+
+    HeldSandbox.release.clear()
+    monkeypatch.setattr("mcexplorer.commands.tui.SandboxProcess", HeldSandbox)
+    monkeypatch.setattr(
+        ExplorerApp,
+        "run",
+        lambda self: asyncio.run(self.run_async(headless=True, auto_pilot=open_lists_at_once)),
+    )
+    assert launch(build_parser(with_commands=False).parse_args(["--sandbox"])) == 0
+    assert seen["session before"] is None  # opened while nothing could answer yet
+    assert "failed" not in str(seen["label"])
+
+
 def test_ctrl_o_typed_as_the_map_appears_does_not_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     async def toggle_at_once(pilot: Pilot[None]) -> None:
         await pilot.press("ctrl+o")  # the map has its content; Operations is not mounted yet

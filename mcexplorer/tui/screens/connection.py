@@ -8,6 +8,8 @@ the account changes provider, and forwards the engine's slot readings to the gau
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import threading
 import time
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 SLOT_UPDATE_INTERVAL_S = 0.1  # the gauge redraws at most ~10 times a second
 MAILERSEND_CATALOG = "mailersend_catalog.json"  # next to the Mailchimp catalog
+CONNECT_WAIT_S = 15.0  # how long a map node opened before the session is up waits for it
 
 
 def _freeze_startup_heap() -> None:
@@ -83,6 +86,7 @@ class Connection(Widget):
         self.catalog: Catalog | None = None
         self.glossary: Glossary | None = None
         self.root_body: Any = None
+        self._connected = asyncio.Event()
         self._loop_thread = threading.get_ident()
         self._last_slot_post = 0.0
         self._pending_snapshot: SlotSnapshot | None = None
@@ -205,6 +209,7 @@ class Connection(Widget):
             glossary=self.glossary,
         )
         self.session.engine.slots.add_listener(self._slots_changed)
+        self._connected.set()
         header = self.screen.query_one(AccountHeader)
         header.profile = target.label
         if target.notice:
@@ -274,7 +279,12 @@ class Connection(Widget):
     async def fetch_json(self, path: str, query: dict[str, str]) -> Any:
         """The resource map's loader: a GET through the same engine (and slots)."""
         if self.session is None:
-            return None
+            # The map shows the sandbox child's root before the session is up: a node
+            # opened then waits for it (a sandbox that never starts: it fails in time).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._connected.wait(), CONNECT_WAIT_S)
+            if self.session is None:
+                return None
         outcome = await self.session.fetch(ApiRequest("GET", path, query=dict(query)))
         self.observe_limits(outcome)
         return outcome.json() if outcome.ok else None
