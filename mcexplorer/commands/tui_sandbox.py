@@ -24,7 +24,10 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcexplorer.sandbox.store import Store
 
 STOP_TIMEOUT_S = 5.0
 WATCHABLE_LATENCY_MS = 250  # a typical Mailchimp API call; the palette switches it off
@@ -139,9 +142,7 @@ def _serve(provider: str) -> None:
     # before the server runs wait in the socket's backlog.
     sock = socket.create_server((HOST, 0))
     url = f"http://{HOST}:{sock.getsockname()[1]}"
-    seeded = _seeded_mailchimp(url) if provider == "mailchimp" else None
-    if seeded is not None:
-        _say(seeded)
+    store = _announce_mailchimp(url) if provider == "mailchimp" else None
     if hasattr(os, "nice"):
         # The root above is on the app's way to its content; the server below is not: on a
         # busy machine the app's first frame comes first (an idle one has a core to spare).
@@ -151,12 +152,10 @@ def _serve(provider: str) -> None:
     from mcexplorer.sandbox.faults import FaultConfig
     from mcexplorer.sandbox.server import SandboxServer
 
-    server = SandboxServer(provider=provider, host=HOST)
+    server = SandboxServer(provider=provider, host=HOST, store=store)  # the one announced
     server.start(sock)
-    if seeded is None:  # MailerSend's token is made with its account: no root to show early
+    if store is None:  # MailerSend's token is made with its account: no root to show early
         _say({"url": url, "api_url": server.api_url, "demo_key": server.demo_key, "root": None})
-    elif server.demo_key != seeded["demo_key"]:  # both come from the seed: a drift is a bug
-        raise RuntimeError("the sandbox's demo key differs from the one it announced")
     if isinstance(server.app, SandboxApp):
         # From here on API calls take about as long as the real API's, so the slot gauge and
         # the retry timeline can be watched.
@@ -168,17 +167,18 @@ def _serve(provider: str) -> None:
     os._exit(0)
 
 
-def _seeded_mailchimp(url: str) -> dict[str, Any]:
-    """The address, demo key and root (what `GET /` will answer) of the account the
-    server is about to serve, from the seed alone: the store, catalog and links load in
-    a fraction of the HTTP server's time."""
+def _announce_mailchimp(url: str) -> Store:
+    """Build the demo account and announce its address, key and root (what `GET /` will
+    answer) before the HTTP server loads: the store, catalog and links load in a fraction
+    of its time. The server then serves this same store."""
     from mcexplorer.sandbox.root import API_PREFIX, root_body
     from mcexplorer.sandbox.seed import build_store
 
     store = build_store(0, "us6")
     api_url = url + API_PREFIX
     root = root_body(store, api_url, "owner")
-    return {"url": url, "api_url": api_url + "/", "demo_key": store.demo_key, "root": root}
+    _say({"url": url, "api_url": api_url + "/", "demo_key": store.demo_key, "root": root})
+    return store
 
 
 def _say(line: dict[str, Any]) -> None:

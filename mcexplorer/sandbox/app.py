@@ -90,7 +90,10 @@ class SandboxApp:
         faults: FaultConfig | None = None,
         store_factory: StoreFactory = build_store,
         transports: Transports | None = None,
+        store: Store | None = None,
     ) -> None:
+        """`store`: the demo account already built from this seed and dc (the TUI's
+        sandbox child built it to announce the root before serving); else it is built."""
         self.seed = seed
         self.dc = dc
         self.faults = faults or FaultConfig()
@@ -102,13 +105,16 @@ class SandboxApp:
         # Request ids come from the OS's entropy, never from the seed: they must differ from
         # one run to the next (support tickets quote them) while data and faults repeat.
         self._ids = random.Random()
-        self.reset()
+        if store is not None and (store.seed, store.dc) != (seed, dc):
+            raise ValueError("the store given was built from another seed or dc")
+        self.reset(store)
 
     # -- state -------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Account state, counters and random streams back to the seed."""
-        self.store = self._store_factory(self.seed, self.dc)
+    def reset(self, store: Store | None = None) -> None:
+        """Account state, counters and random streams back to the seed (`store`: one
+        freshly built from it)."""
+        self.store = store if store is not None else self._store_factory(self.seed, self.dc)
         self.rng = random.Random(f"faults:{self.seed}")
         self.stats.reset()
         self._clear_firewall()

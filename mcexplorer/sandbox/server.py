@@ -15,6 +15,7 @@ from mcexplorer.sandbox.app import SandboxApp, Transports
 from mcexplorer.sandbox.faults import FaultConfig, FaultConfigError
 from mcexplorer.sandbox.mailersend.app import MailerSendApp
 from mcexplorer.sandbox.protocol import protocol_class
+from mcexplorer.sandbox.store import Store
 
 START_TIMEOUT_S = 10.0
 PROVIDERS = ("mailchimp", "mailersend")
@@ -46,7 +47,9 @@ class SandboxServer:
         provider: str = "mailchimp",
         plan: str | None = None,
         allow_remote: bool = False,
+        store: Store | None = None,
     ) -> None:
+        """`store`: the Mailchimp demo account already built from `seed` and `dc`."""
         if not is_loopback_host(host) and not allow_remote:
             raise RemoteBindRefused(
                 f"refusing to serve the sandbox on {host}: it is not a loopback address "
@@ -66,11 +69,15 @@ class SandboxServer:
         self.transports: Transports = {}
         self.app: SandboxApp | MailerSendApp
         if provider == "mailersend":
+            if store is not None:
+                raise ValueError("a seeded store is the Mailchimp sandbox's")
             if config.rates or config.firewall or config.firewall_after_404s or config.require_tls:
                 raise FaultConfigError("fault profiles apply to the Mailchimp sandbox only")
             self.app = MailerSendApp(seed=seed, plan=plan, latency_ms=config.latency_ms)
         else:
-            self.app = SandboxApp(seed=seed, dc=dc, faults=config, transports=self.transports)
+            self.app = SandboxApp(
+                seed=seed, dc=dc, faults=config, transports=self.transports, store=store
+            )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from mcexplorer.cli import main
+from mcexplorer.sandbox.seed import build_store
 from mcexplorer.sandbox.server import RemoteBindRefused, SandboxServer
 from tests.interrupts import sigint_as_at_a_terminal
 
@@ -27,6 +28,18 @@ def test_contract_addresses() -> None:
         assert server.demo_key.endswith("-us19")
         response = httpx.get(server.api_url, auth=("u", server.demo_key))
         assert response.status_code == 200
+
+
+def test_a_prebuilt_store_is_served_as_it_is_and_must_come_from_the_same_seed() -> None:
+    store = build_store(0, "us6")
+    store.account["account_name"] = "Built beforehand"
+    with SandboxServer(store=store) as server:
+        root = httpx.get(server.api_url, auth=("u", server.demo_key)).json()
+        assert root["account_name"] == "Built beforehand" and server.demo_key == store.demo_key
+    with pytest.raises(ValueError, match="another seed"):
+        SandboxServer(seed=1, store=store)
+    with pytest.raises(ValueError, match="Mailchimp"):
+        SandboxServer(provider="mailersend", store=store)
 
 
 def test_cli_refuses_remote_host(capsys: pytest.CaptureFixture[str]) -> None:

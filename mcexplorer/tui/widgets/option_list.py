@@ -20,8 +20,13 @@ class _PagesWhenLaidOut:
     _index_to_line: dict[int, int]
 
     def _move_page(self, direction: Direction) -> None:
-        if self._index_to_line:  # nothing drawn yet: nothing to page through
+        if _has_lines(self):  # nothing drawn yet: nothing to page through
             super()._move_page(direction)  # type: ignore[misc]
+
+
+def _has_lines(options: _PagesWhenLaidOut | TextualOptionList) -> bool:
+    """Whether the list has been laid out: paging needs its line map."""
+    return bool(options._index_to_line)
 
 
 class OptionList(_PagesWhenLaidOut, TextualOptionList):
@@ -34,6 +39,6 @@ class SelectOverlay(_PagesWhenLaidOut, TextualSelectOverlay):
 
 class CommandPalette(TextualCommandPalette):
     def _action_command_list(self, action: str) -> None:
-        if action.startswith("page_") and not self.query_one(CommandList)._index_to_line:
+        if action.startswith("page_") and not _has_lines(self.query_one(CommandList)):
             return
         super()._action_command_list(action)
