@@ -138,15 +138,15 @@ def _serve(provider: str) -> None:
 
     # Ctrl+C in the terminal reaches the whole process group: the app decides when to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        # Second to the app's first frame on a busy machine: the root below is ready long
+        # before that frame even so (an idle machine has a core to spare anyway).
+        os.nice(10)
     # Bound first: the root's links and the address need the port. Connections that come
     # before the server runs wait in the socket's backlog.
     sock = socket.create_server((HOST, 0))
     url = f"http://{HOST}:{sock.getsockname()[1]}"
     store = _announce_mailchimp(url) if provider == "mailchimp" else None
-    if hasattr(os, "nice"):
-        # The root above is on the app's way to its content; the server below is not: on a
-        # busy machine the app's first frame comes first (an idle one has a core to spare).
-        os.nice(10)
 
     from mcexplorer.sandbox.app import SandboxApp
     from mcexplorer.sandbox.faults import FaultConfig

@@ -96,12 +96,13 @@ def test_ctrl_c_stops_a_long_repeat_and_keeps_what_was_recorded(sandbox: Sandbox
         while not (store.path.exists() and store.count() > 0):
             assert proc.poll() is None and time.monotonic() < give_up
             time.sleep(0.05)
+        assert proc.poll() is None, proc.communicate()[1]  # still sending when interrupted
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
         httpx.put(f"{sandbox.url}/_sandbox/faults", json={"profile": "none"}).raise_for_status()
-    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
     recorded = store.count()
     assert 0 < recorded < 100_000
     assert len(store.list(HistoryFilter(limit=recorded + 1))) == recorded  # every row whole

@@ -24,6 +24,7 @@ from mcexplorer.commands.tui import launch
 from mcexplorer.commands.tui_sandbox import WATCHABLE_LATENCY_MS, SandboxProcess
 from mcexplorer.core.crash_log import crash_dir
 from mcexplorer.tui.app import ExplorerApp
+from mcexplorer.tui.screens.explorer import ExplorerScreen
 from mcexplorer.tui.screens.first_run import FirstRunScreen
 from mcexplorer.tui.screens.glossary import GlossaryScreen
 from mcexplorer.tui.screens.help import HelpScreen, key_label
@@ -533,3 +534,31 @@ def test_ctrl_q_typed_while_the_explorer_still_mounts_quits_cleanly(
     assert _launch_headless(monkeypatch, quit_at_once) == 0
     [sandbox] = RecordedSandbox.started
     assert _gone(sandbox)
+
+
+@pytest.mark.parametrize(("rows", "breakpoint"), [(24, "-short"), (40, "-tall")])
+async def test_the_height_breakpoint_is_set_before_the_widgets_get_their_styles(
+    monkeypatch: pytest.MonkeyPatch, rows: int, breakpoint: str
+) -> None:
+    restyled: list[int] = []  # the explorer's whole-tree restyles
+    whole_tree = ExplorerScreen.update_node_styles
+
+    def counted(screen: ExplorerScreen, animate: bool = True) -> None:
+        restyled.append(len(restyled))
+        whole_tree(screen, animate)
+
+    monkeypatch.setattr(ExplorerScreen, "update_node_styles", counted)
+    sandbox = AnnouncedOnly()
+    app = ExplorerApp(sandbox=True, sandbox_process=sandbox, environ={})
+    try:
+        async with app.run_test(size=(120, rows)) as pilot:
+            for _ in range(400):  # frames, not workers: the child never listens
+                if app.explorer.query("#ops"):
+                    break
+                await pilot.pause()
+            assert app.explorer.query("#ops"), "the layout never finished"
+            assert app.explorer.has_class(breakpoint)
+            # Once as the screen starts; the first Resize found its class already set.
+            assert len(restyled) == 1
+    finally:
+        sandbox.stop()

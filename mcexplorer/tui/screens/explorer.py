@@ -174,6 +174,7 @@ class ExplorerScreen(Screen[None]):
         self.connection.observe_limits(outcome)
 
     def compose(self) -> ComposeResult:
+        self._set_breakpoint_class()
         yield self.connection
         yield self.saved
         yield self.sender
@@ -193,6 +194,15 @@ class ExplorerScreen(Screen[None]):
                 yield Composer(id="composer")
                 yield ResponseView(id="response", mask_volatile=self.mask_volatile)
         yield KeyHints()
+
+    def _set_breakpoint_class(self) -> None:
+        """The terminal height's breakpoint class, set before the widgets get their styles:
+        left to Textual's first Resize, it restyled every widget once more (a quarter of the
+        styling done before the first frame)."""
+        height = self.app.size.height
+        current = [name for least, name in self.VERTICAL_BREAKPOINTS if height >= least][-1]
+        classes = {name: name == current for _, name in self.VERTICAL_BREAKPOINTS}
+        self.update_classes(classes, update=False)  # styled as it starts
 
     def on_mount(self) -> None:
         self.query_one(ResourceMap).fetch = self.connection.fetch_json
