@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from benchmarks.mailersend_cassettes import key_differences, key_tree
 from mcexplorer.sandbox.catalog import Catalog
 from tests.mailersend.conftest import MailerSend
 
@@ -22,30 +23,6 @@ UNKNOWN = {
     "{unknown_hex}": "0" * 24,
     "{unknown_email}": "nobody@example.net",
 }
-
-
-def key_tree(value: Any) -> Any:
-    """Keys at every level; a list stands for its first item."""
-    if isinstance(value, dict):
-        return {k: key_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [key_tree(value[0])] if value else []
-    return None
-
-
-def differences(want: Any, got: Any, path: str = "") -> list[str]:
-    """Where the key sets differ, at every level both sides have (empty lists say nothing
-    about their items)."""
-    if isinstance(want, dict) and isinstance(got, dict):
-        found = [f"{path or '.'}: {sorted(set(want) ^ set(got))}"] if set(want) != set(got) else []
-        for key in set(want) & set(got):
-            found += differences(want[key], got[key], f"{path}.{key}")
-        return found
-    if isinstance(want, list) and isinstance(got, list) and want and got:
-        return differences(want[0], got[0], path + "[]")
-    if isinstance(want, dict) != isinstance(got, dict):
-        return [f"{path}: an object on one side only"]
-    return []
 
 
 class Account:
@@ -114,7 +91,7 @@ def test_the_sandbox_answers_as_the_api_did(ms: MailerSend, case: dict[str, Any]
         response = account.send(api, case["request"])
     assert response.status_code == expect["status"], response.text
     got = response.json() if response.content else None
-    assert differences(expect["keys"], key_tree(got)) == []
+    assert key_differences(expect["keys"], key_tree(got)) == []
     if "message" in expect:
         assert got["message"] == expect["message"]
     if "error_fields" in expect:
