@@ -6,8 +6,9 @@ screen shows: the explorer's frame for mcexplorer, "minimal app ready" for the b
 For mcexplorer it goes on until the whole layout is there (the composer's option rows and
 the response tabs are mounted just after the first frame) and until the resource map shows
 the sandbox's content (its root's collections, which the sandbox child announces from its
-seed before its HTTP server is up), reports those times too, and how often the content came
-in the very first frame. Runs alternate so background load hits both alike.
+seed before its HTTP server is up), reports those times too, how often the content came in
+the very first frame, and how far apart the runs land (each against the minimal app's
+run just before it). Runs alternate so background load hits both alike.
 Budgets: first frame ≤ 2× the minimal app; map content ≤ 2× the minimal app.
 
 Both start from compiled bytecode, as every start after the first does: pip compiled
@@ -109,6 +110,13 @@ def main() -> None:
     print(
         f"map content on screen: median {content * 1000:.0f} ms "
         f"(min {min(content_s) * 1000:.0f}; {content / base:.2f}×, budget 2×)"
+    )
+    # Each run next to the minimal app's just before it: how far apart the same code lands.
+    pairs = sorted(c / b for c, b in zip(content_s, base_s, strict=True))
+    quarter = len(pairs) // 4
+    print(
+        f"run by run: content at {pairs[0]:.2f}–{pairs[-1]:.2f}× the minimal app "
+        f"(middle half {pairs[quarter]:.2f}–{pairs[-1 - quarter]:.2f}×)"
     )
     # Within one poll of the first frame: the content came with it.
     with_frame = sum(c - f <= 2 * POLL_S for f, c in zip(ours_s, content_s, strict=True))
