@@ -32,7 +32,7 @@ from mcexplorer.tui.widgets.header import AccountHeader
 from mcexplorer.tui.widgets.option_list import CommandPalette
 from mcexplorer.tui.widgets.resource_map import ResourceMap
 from tests.tui.apps.widget_hosts import FAKE_KEY
-from tests.tui.waiting import wait_until
+from tests.tui.waiting import paint_until, wait_until
 
 
 async def _settle(pilot: Pilot[None]) -> None:
@@ -467,10 +467,7 @@ def test_a_map_node_opened_before_the_session_is_up_loads_once_it_is(
     async def open_lists_at_once(pilot: Pilot[None]) -> None:
         app = pilot.app
         assert isinstance(app, ExplorerApp)
-        for _ in range(500):  # not wait_until: it waits for workers, one of which is held
-            if app.explorer.query(ResourceMap) and "lists" in _map_labels(app):
-                break
-            await pilot.pause(0.01)
+        await paint_until(pilot, lambda: "lists" in _map_labels(app), "the announced map")
         lists = next(
             n for n in app.explorer.query_one(ResourceMap).root.children if "lists" in str(n.label)
         )
@@ -552,11 +549,7 @@ async def test_the_height_breakpoint_is_set_before_the_widgets_get_their_styles(
     app = ExplorerApp(sandbox=True, sandbox_process=sandbox, environ={})
     try:
         async with app.run_test(size=(120, rows)) as pilot:
-            for _ in range(400):  # frames, not workers: the child never listens
-                if app.explorer.query("#ops"):
-                    break
-                await pilot.pause()
-            assert app.explorer.query("#ops"), "the layout never finished"
+            await paint_until(pilot, lambda: bool(app.explorer.query("#ops")), "the layout")
             assert app.explorer.has_class(breakpoint)
             # Once as the screen starts; the first Resize found its class already set.
             assert len(restyled) == 1

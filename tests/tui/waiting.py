@@ -38,6 +38,18 @@ async def wait_until(
     raise AssertionError(f"still waiting for: {what}")
 
 
+async def paint_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, *, rounds: int = MAX_ROUNDS
+) -> None:
+    """Like `wait_until`, but frames only, never waiting for workers: for a test that holds
+    one of them (a sandbox that is told to listen late, or never)."""
+    for _ in range(rounds):
+        if _holds(condition):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"still waiting for: {what}")
+
+
 def _holds(condition: Callable[[], bool]) -> bool:
     try:
         return condition()
