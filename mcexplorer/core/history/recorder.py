@@ -18,6 +18,9 @@ from mcexplorer.core.http.outcome import Outcome
 
 BATCH_SIZE = 200
 BATCH_BYTES = 4 * 1024 * 1024  # large answers are written sooner: memory stays low
+# While one batch is written, what arrives waits: beyond this, `add` waits too (a slow disk
+# slows the run down rather than filling memory).
+MAX_WAITING = 2
 LINGER_S = 0.25
 BUSY_LINGER_S = 0.02
 
@@ -80,8 +83,9 @@ class RecordingQueue:
     once, with whatever else arrived meanwhile (group commit; while writes follow each other,
     BUSY_LINGER_S lets a few more rows join each one); rows nobody waits for
     (`add`) are gathered into batches of BATCH_SIZE (or BATCH_BYTES of bodies) or LINGER_S,
-    whichever comes first, so a long run pays for few transactions. `drain()` writes what
-    is left: call it in a `finally`, so an interrupted run keeps what it had done."""
+    whichever comes first, so a long run pays for few transactions; `add` waits only
+    while MAX_WAITING batches wait for the disk. `drain()` writes what is left: call it in
+    a `finally`, so an interrupted run keeps what it had done."""
 
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
@@ -89,10 +93,18 @@ class RecordingQueue:
         self._pending_bytes = 0
         self._writer: asyncio.Task[None] | None = None
         self._due = asyncio.Event()  # a batch is full, someone waits, or the run ended
+        self._room = asyncio.Event()  # the writer took what waited
+        self._room.set()
 
-    def add(self, outcome: Outcome) -> None:
-        """Record it soon; do not wait."""
+    async def add(self, outcome: Outcome) -> None:
+        """Record it soon; wait only while the disk is that far behind."""
         self._enqueue(outcome, None)
+        while self._writer is not None and (
+            len(self._pending) >= MAX_WAITING * BATCH_SIZE
+            or self._pending_bytes >= MAX_WAITING * BATCH_BYTES
+        ):
+            self._room.clear()
+            await self._room.wait()
 
     async def record(self, outcome: Outcome) -> int | None:
         """Record it and wait until it is written; its history id (None when off)."""
@@ -124,12 +136,14 @@ class RecordingQueue:
                     await asyncio.sleep(BUSY_LINGER_S)
                 self._due.clear()
                 batch, self._pending, self._pending_bytes = self._pending, [], 0
+                self._room.set()
                 ids = await asyncio.to_thread(self._recorder.record_many, [o for o, _ in batch])
                 for index, (_, written) in enumerate(batch):
                     if written is not None and not written.done():
                         written.set_result(ids[index] if index < len(ids) else None)
         finally:
             self._writer = None
+            self._room.set()  # nobody waits for a writer that is gone
             for _, written in batch + self._pending:  # cancelled: nobody waits forever
                 if written is not None and not written.done():
                     written.set_result(None)

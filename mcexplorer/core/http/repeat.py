@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -60,7 +60,7 @@ async def repeat(
     n: int,
     concurrency: int,
     *,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[Outcome], Awaitable[None]] | None = None,
     keep: int | None = None,
 ) -> tuple[RepeatSummary, list[Outcome]]:
     """Latency is per logical request: queueing, every attempt and every backoff. The list
@@ -88,7 +88,7 @@ async def repeat(
             if keep != 0:
                 kept.append(outcome)
             if on_outcome is not None:
-                on_outcome(outcome)
+                await on_outcome(outcome)  # it may hold the run back (history's disk)
 
     engine.slots.reset_peak()
     start = clock.monotonic()
