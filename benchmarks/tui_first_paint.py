@@ -3,8 +3,8 @@ Textual app, in one run.
 
 Each run starts a fresh tmux server and polls capture-pane (every 5 ms) until the first
 screen shows: the explorer's frame for mcexplorer, "minimal app ready" for the baseline.
-For mcexplorer it goes on until the whole layout is there (the composer's option rows and
-the response tabs are mounted just after the first frame) and until the resource map shows
+For mcexplorer it goes on until the whole layout is there (the composer's rows and the
+response's tabs are mounted just after the first frame) and until the resource map shows
 the sandbox's content (its root's collections, which the sandbox child announces from its
 seed before its HTTP server is up), reports those times too, how often the content came in
 the very first frame, and how far apart the runs land (each against the minimal app's
@@ -45,7 +45,7 @@ POLL_S = 0.005
 TIMEOUT_S = 30.0
 
 
-FRAME = ("Operations", "Send")  # the sidebar tabs and the composer's first row
+FRAME = ("Operations", "^s Send")  # the sidebar tabs and the key hints
 COMPLETE = ("X-Trigger-Error", "Headers")  # the composer's options and the response tabs
 CONTENT = ("▶ lists", "▶ campaigns")  # the map's root, filled from the sandbox's GET /
 

@@ -124,7 +124,9 @@ async def test_start_up_fills_in_the_held_back_parts_before_it_connects(
     def hook(message: Message) -> None:
         if isinstance(message, LayoutFinished):
             screen = app.explorer
-            rows = [w.id for w in screen.query("#query-row Input, #options-row Input")]
+            rows = [
+                w.id for w in screen.query("#request-row > *, #query-row Input, #options-row Input")
+            ]
             at_layout_finished.append((screen.session, rows, len(screen.query("#body"))))
 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
@@ -134,7 +136,10 @@ async def test_start_up_fills_in_the_held_back_parts_before_it_connects(
                 await app.workers.wait_for_complete()
         engine, rows, bodies = at_layout_finished[0]
         assert engine is None  # nothing was sent before the whole layout was there
-        assert rows == ["fields", "exclude_fields", "count", "offset", "query", "headers", "email"]
+        assert rows == [
+            *("method", "path", "send"),
+            *("fields", "exclude_fields", "count", "offset", "query", "headers", "email"),
+        ]
         assert bodies == 0  # the body editor waits until a body is wanted
         assert app.explorer.session is not None
         assert app.explorer.query_one(ResourceMap).root.children  # connected: the map is filled

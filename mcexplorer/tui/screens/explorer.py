@@ -338,7 +338,7 @@ class ExplorerScreen(Screen[None]):
             self.query_one("#response-tabs", TabbedContent).active = tab
 
     def action_focus_composer(self) -> None:
-        self.query_one("#path").focus()
+        self.query_one(Composer).focus_path()
 
     def action_help(self) -> None:
         from mcexplorer.tui.screens.help import HelpScreen

@@ -150,7 +150,7 @@ class SavedRequests(Widget):
         def clear() -> None:
             self.composer.load_draft(Draft())
             self._set_opened(None)
-            self.composer.query_one("#path").focus()
+            self.composer.focus_path()
 
         self._unless_unsaved(clear)
 

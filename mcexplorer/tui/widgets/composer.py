@@ -97,24 +97,14 @@ class Composer(Vertical):
         return self.draft.operation
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="row"):
-            method = Picker(
-                [(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True
-            )
-            yield method
-            # Focus must not select the path: one keystroke would replace all of it.
-            path = Input("/", id="path", compact=True, select_on_focus=False)
-            path.placeholder = "type a path, e.g. /lists"
-            yield path
-            yield Button("Send", id="send", variant="primary", compact=True)
-        yield ParamFields(self._param_typed, self._choice_made, id="params")
         # Rows held empty (at their height: nothing moves) and filled just after the first
-        # frame (`finish_layout`): styling a dozen more widgets, a picker among them, kept
-        # the whole screen from showing. The body editor waits until a body is wanted.
+        # frame (`finish_layout`): styling their widgets (two pickers, eight inputs, three
+        # buttons) kept the resource map's content from showing. What is loaded before
+        # waits in the draft. The body editor waits until a body is wanted.
+        yield Horizontal(classes="row", id="request-row")
+        yield ParamFields(self._param_typed, self._choice_made, id="params")
         yield Horizontal(classes="row", id="query-row")
         yield Horizontal(classes="row", id="options-row")
-        self._bind(method, lambda v: self.draft.set_method(str(v), self.catalog), self._method_set)
-        self._bind(path, lambda v: self.draft.set_path(v, self.catalog), self._path_set)
 
     def _bind(
         self, widget: Widget, write: Callable[[Any], None], then: Callable[[], None] | None = None
@@ -139,12 +129,23 @@ class Composer(Vertical):
         self._show_params()
 
     def finish_layout(self) -> AwaitComplete:
-        """Mount the option rows and the note lines unless done (the screen calls this
-        after its first frame); they can be queried as soon as this returns (mounting
-        registers them at once). Awaiting it waits until they are composed."""
+        """Mount the request row, the option rows and the note lines unless done (the
+        screen calls this after its first frame); they can be queried as soon as this
+        returns (mounting registers them at once). Awaiting it waits until they are
+        composed."""
         if self._parts_mounted:
             return AwaitComplete()
         self._parts_mounted = True
+        method = Picker(
+            [(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True
+        )
+        # Focus must not select the path: one keystroke would replace all of it.
+        path = Input("/", id="path", compact=True, select_on_focus=False)
+        path.placeholder = "type a path, e.g. /lists"
+        send = Button("Send", id="send", variant="primary", compact=True)
+        request_row = self.query_one("#request-row", Horizontal).mount(method, path, send)
+        self._bind(method, lambda v: self.draft.set_method(str(v), self.catalog), self._method_set)
+        self._bind(path, lambda v: self.draft.set_path(v, self.catalog), self._path_set)
         # (input, placeholder, the draft's attribute it edits)
         texts = [
             ("fields", "fields: a,b.c", "fields"),
@@ -187,10 +188,13 @@ class Composer(Vertical):
         )
         for note in (*notes[:2], notes[3]):
             note.display = False
-        mounted = AwaitComplete(query_row, options_row, self.mount(*notes))
+        mounted = AwaitComplete(request_row, query_row, options_row, self.mount(*notes))
         self._show_provider_parts()
         self._render_draft()
         return mounted
+
+    def focus_path(self) -> None:
+        self._part("#path", Input).focus()
 
     def _part(self, selector: str, kind: type[W]) -> W:
         """One of the parts mounted after the first frame (mounted now if need be)."""
@@ -266,9 +270,10 @@ class Composer(Vertical):
         d = self.draft
         self._rendering = True
         try:
-            self.query_one("#method", Select).value = d.method if d.method in METHODS else "GET"
-            self._set_text(self.query_one("#path", Input), d.path)
             if self._parts_mounted:
+                method = self.query_one("#method", Select)
+                method.value = d.method if d.method in METHODS else "GET"
+                self._set_text(self.query_one("#path", Input), d.path)
                 for name in (*OPTION_NAMES, "email"):
                     self._set_text(self.query_one(f"#{name}", Input), getattr(d, name))
                 self._set_text(self.query_one("#query", Input), d.query_text)

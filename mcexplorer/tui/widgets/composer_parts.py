@@ -55,8 +55,15 @@ def body_status(text: str) -> str:
 
 
 class Picker(Select[str]):
-    """A Select whose list survives PageUp/PageDown before it is drawn."""
+    """A Select whose list survives PageUp/PageDown before it is drawn, and whose label
+    shows a value set before it was mounted."""
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
         yield SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+    def on_mount(self) -> None:
+        # Runs just before Select's own mount handler, which sets the value it was last
+        # given once more to draw its label: the same value again would change nothing.
+        # (mypy cannot type a generic class's reactive; this is Textual's own idiom.)
+        self.set_reactive(Picker.value, Select.NULL)  # type: ignore[misc]

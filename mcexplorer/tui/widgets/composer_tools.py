@@ -66,7 +66,7 @@ class ComposerTools(Widget):
     def _pasted(self, draft: Draft | None) -> None:
         if draft is not None:
             self.composer.load_draft(draft)
-            self.composer.query_one("#path").focus()
+            self.composer.focus_path()
 
     def toggle_maximize(self) -> None:
         """The body editor takes the whole screen, or gives it back."""

@@ -91,19 +91,22 @@ class ResponseView(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
             yield StatusLine(id="status", mask_volatile=self.mask_volatile)
-            with Horizontal(id="pager"):  # shown for a page of a collection only
-                yield Button("◀", id="prev", compact=True, disabled=True, tooltip="Previous page")
-                yield Static("", id="page")
-                yield Button("▶", id="next", compact=True, disabled=True, tooltip="Next page")
-        # The tabs follow just after the first frame (`finish_layout`): building and
-        # styling them held it back.
+        # The pager and the tabs follow just after the first frame (`finish_layout`):
+        # building and styling them held it back.
 
     def finish_layout(self) -> AwaitComplete:
-        """Mount the tabs unless done (the explorer calls this after its first frame; a
-        first response does too). Awaiting it waits until they are composed."""
+        """Mount the pager and the tabs unless done (the explorer calls this after its
+        first frame; a first response does too). Awaiting it waits until they are
+        composed."""
         if self._tabs_mounted:
             return AwaitComplete()
         self._tabs_mounted = True
+        pager = Horizontal(  # shown for a page of a collection only
+            Button("◀", id="prev", compact=True, disabled=True, tooltip="Previous page"),
+            Static("", id="page"),
+            Button("▶", id="next", compact=True, disabled=True, tooltip="Next page"),
+            id="pager",
+        )
         tabs = TabbedContent(id="response-tabs")
         body = JsonView(id="json")
         for pane in (
@@ -113,12 +116,15 @@ class ResponseView(Vertical):
             TabPane("Links", OptionList(id="links"), id="tab-links"),
         ):
             tabs.compose_add_child(pane)  # what `with TabbedContent():` does in compose
-        return AwaitComplete(self.mount(ResponseSearch(body, id="search"), tabs))
+        return AwaitComplete(
+            self.query_one("#status-row").mount(pager),
+            self.mount(ResponseSearch(body, id="search"), tabs),
+        )
 
     @property
     def tabs_ready(self) -> bool:
-        """The tabs and their contents are there to be queried."""
-        return len(self.query("#json, #json-tree, #headers, #links, #search")) == 5
+        """The tabs, their contents and the pager are there to be queried."""
+        return len(self.query("#json, #json-tree, #headers, #links, #search, #next")) == 6
 
     def show(self, outcome: Outcome) -> None:
         """Show the status at once; the body follows from a thread worker."""
