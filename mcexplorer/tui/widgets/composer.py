@@ -98,8 +98,8 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         # Rows held empty (at their height: nothing moves) and filled just after the first
-        # frame (`finish_layout`): styling their widgets (two pickers, eight inputs, three
-        # buttons) kept the resource map's content from showing. What is loaded before
+        # frame (`finish_layout`): styling their widgets (two pickers, eight inputs, two
+        # buttons, a checkbox) kept the map's content from showing. What is loaded before
         # waits in the draft. The body editor waits until a body is wanted.
         yield Horizontal(classes="row", id="request-row")
         yield ParamFields(self._param_typed, self._choice_made, id="params")
