@@ -16,7 +16,8 @@ import httpx
 import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import Select, TabbedContent
+from textual.widgets._select import SelectOverlay
 from textual.worker import WorkerCancelled
 
 from mcexplorer.cli import build_parser
@@ -520,6 +521,27 @@ async def test_the_command_palette_pages_only_a_laid_out_list(action: str) -> No
         app.screen._action_command_list(action)
         await pilot.press("escape")
         assert app.screen is app.explorer
+
+
+@pytest.mark.parametrize("key", ["f3", "f6", "f7"])  # accounts, history, members import
+async def test_every_picker_on_a_screen_pages_safely_when_just_opened(key: str) -> None:
+    """PageUp/PageDown in a picker's list before it is drawn raised KeyError in Textual 8
+    (tui-monkey, seed 505: F7, then a picker opened and paged at once)."""
+    app = ExplorerApp(sandbox=True, environ={})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.explorer.session is not None, "the session")
+        await pilot.press(key)
+        await wait_until(pilot, lambda: app.screen is not app.explorer, f"the {key} screen")
+        pickers = list(app.screen.query(Select))
+        assert pickers
+        for picker in pickers:
+            picker.expanded = True
+            overlay = picker.query_one(SelectOverlay)
+            overlay.action_page_down()  # before any layout: nothing to page through yet
+            overlay.action_page_up()
+            picker.expanded = False
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
 
 
 def test_ctrl_q_typed_while_the_explorer_still_mounts_quits_cleanly(

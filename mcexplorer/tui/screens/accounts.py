@@ -43,6 +43,7 @@ from mcexplorer.core.http.request import ApiRequest
 from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.key_hints import KeyHints
+from mcexplorer.tui.widgets.option_list import Picker
 
 T = TypeVar("T")
 
@@ -167,7 +168,7 @@ class AccountsScreen(ClosesOnce[str | None]):
                 yield Input(placeholder="e.g. work", id="add-name")
             with Horizontal():
                 yield Label("Kind")
-                yield Select(KINDS, value="api_key", allow_blank=False, id="add-kind")
+                yield Picker(KINDS, value="api_key", allow_blank=False, id="add-kind")
             with Horizontal():
                 yield Label("Key or token")
                 yield Input(password=True, placeholder="never shown again", id="add-secret")
@@ -179,7 +180,7 @@ class AccountsScreen(ClosesOnce[str | None]):
                 yield Input(placeholder="optional override, e.g. a sandbox", id="add-base-url")
             with Horizontal():
                 yield Label("Keep it in")
-                yield Select(STORES, value="keyring", allow_blank=False, id="add-store")
+                yield Picker(STORES, value="keyring", allow_blank=False, id="add-store")
             yield Static(id="add-warning", classes="-hidden")
             yield Static(id="add-error")
             with Horizontal():

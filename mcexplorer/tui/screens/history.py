@@ -31,6 +31,7 @@ from mcexplorer.tui.dialogs.confirm import ConfirmDialog
 from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.screens.save_request import PathPromptScreen
 from mcexplorer.tui.widgets.key_hints import KeyHints
+from mcexplorer.tui.widgets.option_list import Picker
 from mcexplorer.tui.widgets.problem_panel import ProblemPanel
 from mcexplorer.tui.widgets.response_view import ResponseView
 from mcexplorer.tui.widgets.retry_timeline import RetryTimeline
@@ -127,7 +128,7 @@ class HistoryScreen(ClosesOnce[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-filters"):
-            yield Select(STATUS_FILTERS, prompt="any status", id="history-status", compact=True)
+            yield Picker(STATUS_FILTERS, prompt="any status", id="history-status", compact=True)
             yield Input(placeholder="path contains…", id="history-path", compact=True)
             yield Input(placeholder="problem title contains…", id="history-title", compact=True)
         table: DataTable[str | Text] = DataTable(

@@ -52,6 +52,7 @@ from mcexplorer.core.session.members import ImportRun, preview_import, run_impor
 from mcexplorer.tui.screens.closing import ClosesOnce
 from mcexplorer.tui.widgets.import_progress import ImportProgress
 from mcexplorer.tui.widgets.key_hints import KeyHints
+from mcexplorer.tui.widgets.option_list import Picker
 
 PREVIEW_ROWS = 20  # the first rows of the file, whatever their state
 SHOWN_INVALID = 500  # invalid rows listed in the preview (all of them are in the failed CSV)
@@ -167,7 +168,7 @@ class ImportScreen(ClosesOnce[None]):
     def compose(self) -> ComposeResult:
         yield Static("Import members from a CSV", id="import-title")
         with Horizontal(id="import-form"):
-            yield Select[str]([], prompt="Audience (loading…)", id="audience")
+            yield Picker([], prompt="Audience (loading…)", id="audience")
             yield Input(
                 str(self._initial_path or ""),
                 placeholder="path/to/members.csv",
@@ -176,13 +177,13 @@ class ImportScreen(ClosesOnce[None]):
                 id="csv-path",
             )
         with Horizontal(id="import-options"):
-            yield Select(
+            yield Picker(
                 [("route: direct", "direct"), ("route: batch", "batch")],
                 value="direct",
                 allow_blank=False,
                 id="route",
             )
-            yield Select(
+            yield Picker(
                 [(f"if new: {status}", status) for status in STATUSES],
                 value="subscribed",
                 allow_blank=False,

@@ -25,13 +25,9 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from mcexplorer.core.catalog.model import Catalog, Operation
 from mcexplorer.core.http.draft import HASH_PARAM, OPTION_NAMES, Draft
 from mcexplorer.core.http.request import METHODS, ApiRequest, ValidationIssue
-from mcexplorer.tui.widgets.composer_parts import (
-    FieldListSuggester,
-    Picker,
-    body_status,
-    trigger_names,
-)
+from mcexplorer.tui.widgets.composer_parts import FieldListSuggester, body_status, trigger_names
 from mcexplorer.tui.widgets.doc_pane import DocPane, body_doc, focus_doc
+from mcexplorer.tui.widgets.option_list import Picker
 from mcexplorer.tui.widgets.param_fields import ParamFields
 
 if TYPE_CHECKING:

@@ -1,17 +1,11 @@
-"""Small parts of the composer: field-name completion, the trigger names, the body line,
-and a picker that survives paging before it is drawn."""
+"""Small parts of the composer: field-name completion, the trigger names, the body line."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from textual.app import ComposeResult
 from textual.suggester import Suggester
-from textual.widgets import Select
-from textual.widgets._select import SelectCurrent
-
-from mcexplorer.tui.widgets.option_list import SelectOverlay
 
 SANDBOX_ERRORS = Path(__file__).resolve().parent.parent.parent / "data" / "sandbox_errors.json"
 
@@ -52,18 +46,3 @@ def body_status(text: str) -> str:
     except json.JSONDecodeError as exc:
         return f"body: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
     return "body: valid JSON"
-
-
-class Picker(Select[str]):
-    """A Select whose list survives PageUp/PageDown before it is drawn, and whose label
-    shows a value set before it was mounted."""
-
-    def compose(self) -> ComposeResult:
-        yield SelectCurrent(self.prompt)
-        yield SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
-
-    def on_mount(self) -> None:
-        # Runs just before Select's own mount handler, which sets the value it was last
-        # given once more to draw its label: the same value again would change nothing.
-        # (mypy cannot type a generic class's reactive; this is Textual's own idiom.)
-        self.set_reactive(Picker.value, Select.NULL)  # type: ignore[misc]

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from mcexplorer.tui.widgets.composer_parts import Picker
+from mcexplorer.tui.widgets.option_list import Picker
 
 _ID = re.compile(r"^[A-Za-z_-][A-Za-z0-9_-]*$")
 
