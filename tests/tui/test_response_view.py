@@ -436,7 +436,7 @@ async def test_a_body_formatted_after_its_view_was_taken_down_is_dropped() -> No
         await until(pilot, lambda: formatted(app), "the body")
         view = app.query_one(ResponseView)
         await view.query_one(TabbedContent).remove()
-        assert not view.tabs_ready
+        assert not view.parts_ready
         view._formatted(outcome, FormattedBody.of(outcome))
         view._show_tree(outcome, {"lists": []}, "")
         await pilot.pause()

@@ -329,12 +329,12 @@ class ExplorerScreen(Screen[None]):
             widget.focus()  # just after the first frame
 
     def action_follow_link(self) -> None:
-        if self.query_one(ResponseView).tabs_ready:  # not in the first moments
+        if self.query_one(ResponseView).parts_ready:  # not in the first moments
             self.action_show_tab("tab-links")
             self.query_one("#links").focus()
 
     def action_show_tab(self, tab: str) -> None:
-        if self.query_one(ResponseView).tabs_ready:
+        if self.query_one(ResponseView).parts_ready:
             self.query_one("#response-tabs", TabbedContent).active = tab
 
     def action_focus_composer(self) -> None:

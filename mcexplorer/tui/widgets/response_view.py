@@ -86,7 +86,7 @@ class ResponseView(Vertical):
         self.page: Page | None = None
         self.links: list[Link] = []
         self.mask_volatile = mask_volatile
-        self._tabs_mounted = False
+        self._parts_mounted = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-row"):
@@ -98,9 +98,9 @@ class ResponseView(Vertical):
         """Mount the pager and the tabs unless done (the explorer calls this after its
         first frame; a first response does too). Awaiting it waits until they are
         composed."""
-        if self._tabs_mounted:
+        if self._parts_mounted:
             return AwaitComplete()
-        self._tabs_mounted = True
+        self._parts_mounted = True
         pager = Horizontal(  # shown for a page of a collection only
             Button("◀", id="prev", compact=True, disabled=True, tooltip="Previous page"),
             Static("", id="page"),
@@ -122,8 +122,9 @@ class ResponseView(Vertical):
         )
 
     @property
-    def tabs_ready(self) -> bool:
-        """The tabs, their contents and the pager are there to be queried."""
+    def parts_ready(self) -> bool:
+        """The parts `finish_layout` mounts (the pager, the tabs and their contents) are there
+        to be queried."""
         return len(self.query("#json, #json-tree, #headers, #links, #search, #next")) == 6
 
     def show(self, outcome: Outcome) -> None:
@@ -137,7 +138,7 @@ class ResponseView(Vertical):
     def _show_details(self, outcome: Outcome) -> None:
         if outcome is not self.outcome:
             return  # a newer response took its place
-        if not self.tabs_ready:
+        if not self.parts_ready:
             self.call_after_refresh(self._show_details, outcome)
             return
         headers = Text()
@@ -154,7 +155,7 @@ class ResponseView(Vertical):
         self.app.call_from_thread(self._formatted, outcome, body)
 
     def _formatted(self, outcome: Outcome, body: FormattedBody) -> None:
-        if outcome is not self.outcome or not self.tabs_ready:
+        if outcome is not self.outcome or not self.parts_ready:
             # A newer response arrived while this one was formatted, or the view is being
             # taken down (its screen closed meanwhile: the history screen on Escape).
             return
@@ -198,7 +199,7 @@ class ResponseView(Vertical):
         self.app.call_from_thread(self._show_tree, outcome, data, notice)
 
     def _show_tree(self, outcome: Outcome, data: Any, notice: str) -> None:
-        if outcome is self.outcome and self.tabs_ready:
+        if outcome is self.outcome and self.parts_ready:
             self.tree_shown_for = outcome
             self.query_one(JsonTree).show(data, empty=notice or "(no JSON body)")
 
@@ -232,9 +233,9 @@ class ResponseView(Vertical):
         if action in ("search", "copy", "copy_body"):
             return self.formatted is not None
         if action == "search_step":
-            return self.tabs_ready and bool(self.query_one(ResponseSearch).matches)
+            return self.parts_ready and bool(self.query_one(ResponseSearch).matches)
         if action == "close_search":  # else Escape goes on to the screen
-            return self.tabs_ready and self.query_one(ResponseSearch).is_open
+            return self.parts_ready and self.query_one(ResponseSearch).is_open
         return True
 
     def action_search(self) -> None:
